@@ -1,0 +1,442 @@
+"""The catalog: hardware, models, quantization formats, runtimes and measured benchmarks."""
+
+import re
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.urls import reverse
+
+from catalog.workflow import Publishable, PublishableQuerySet
+
+
+def split_sources(value):
+    """A source cell holds one or more URLs separated by ' ; '."""
+    return [part.strip() for part in (value or "").split(" ; ") if part.strip()]
+
+
+class SourcedMixin:
+    @property
+    def source_urls(self):
+        return split_sources(self.source_url)
+
+    @property
+    def primary_source(self):
+        urls = self.source_urls
+        return urls[0] if urls else ""
+
+
+VARIANT_SLUG = re.compile(r"^(?P<base>[a-z0-9-]+)-(?P<memory>\d+)gb$")
+
+
+class Vendor(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class HardwareKind(models.TextChoices):
+    DISCRETE_GPU = "discrete_gpu", "Discrete GPU"
+    DATACENTER_GPU = "datacenter_gpu", "Data-centre GPU"
+    APPLE_SILICON = "apple_silicon", "Apple Silicon"
+    APU = "apu", "Unified-memory PC (APU)"
+    CPU = "cpu", "CPU"
+
+
+class Backend(models.TextChoices):
+    CUDA = "cuda", "CUDA"
+    ROCM = "rocm", "ROCm"
+    METAL = "metal", "Metal"
+    SYCL = "sycl", "SYCL"
+    VULKAN = "vulkan", "Vulkan"
+    CPU = "cpu", "CPU"
+
+
+class HardwareQuerySet(PublishableQuerySet):
+    def for_listing(self):
+        return self.published().select_related("vendor")
+
+    def resolve(self, slug):
+        """The hardware for a slug, or for '<slug>-<N>gb' naming one of its memory configurations.
+
+        Returns (hardware, memory_gb); raises Http404 when neither matches.
+        """
+        hardware = self.select_related("vendor").filter(slug=slug).first()
+        if hardware:
+            return hardware, hardware.memory_gb
+        match = VARIANT_SLUG.match(slug)
+        if match:
+            base = self.select_related("vendor").filter(slug=match["base"]).first()
+            memory_gb = int(match["memory"])
+            if base and memory_gb in base.memory_options_gb:
+                return base, float(memory_gb)
+        raise Http404(f"No hardware called {slug!r}.")
+
+
+class Hardware(SourcedMixin, Publishable):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120)
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="hardware")
+    kind = models.CharField(max_length=20, choices=HardwareKind.choices, db_index=True)
+    memory_gb = models.FloatField(
+        null=True, blank=True, help_text="VRAM, or the largest unified-memory configuration."
+    )
+    memory_type = models.CharField(max_length=60, blank=True)
+    bandwidth_gb_s = models.FloatField(help_text="Theoretical peak memory bandwidth, GB/s.")
+    fp16_tflops = models.FloatField(null=True, blank=True, help_text="Dense FP16 tensor TFLOPS.")
+    tdp_w = models.PositiveIntegerField(null=True, blank=True)
+    launch_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    launch_msrp_usd = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    street_price_usd = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    street_price_date = models.DateField(null=True, blank=True)
+    street_price_source_url = models.URLField(max_length=500, blank=True)
+    interface = models.CharField(max_length=60, blank=True)
+    backend = models.CharField(max_length=10, choices=Backend.choices)
+    memory_options_gb = models.JSONField(
+        default=list, blank=True, help_text="Memory configurations sold (Apple Silicon, APUs)."
+    )
+    source_url = models.TextField(help_text="Spec source URL(s), separated by ' ; '.")
+    notes = models.TextField(blank=True)
+    popular = models.BooleanField(default=False, help_text="Shown in matrices on model pages.")
+
+    objects = HardwareQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "hardware"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(memory_gb__isnull=True) | Q(memory_gb__gt=0),
+                name="hardware_memory_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(bandwidth_gb_s__gt=0), name="hardware_bandwidth_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "kind"]), models.Index(fields=["memory_gb"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:hardware_detail", args=[self.slug])
+
+    @property
+    def memory_variants(self):
+        """(slug, memory_gb) for each memory configuration sold, when there are several."""
+        if len(self.memory_options_gb) < 2:
+            return []
+        return [(f"{self.slug}-{gb}gb", gb) for gb in self.memory_options_gb]
+
+    @property
+    def price_usd(self):
+        """The street price when known, otherwise the launch MSRP."""
+        return self.street_price_usd or self.launch_msrp_usd
+
+    @property
+    def price_basis(self):
+        if self.street_price_usd:
+            return "street"
+        return "msrp" if self.launch_msrp_usd else ""
+
+
+class PricePoint(models.Model):
+    """One observed street price, kept for the price history."""
+
+    hardware = models.ForeignKey(Hardware, on_delete=models.CASCADE, related_name="prices")
+    price_usd = models.DecimalField(max_digits=9, decimal_places=2)
+    observed_on = models.DateField()
+    retailer = models.CharField(max_length=80, blank=True)
+    source_url = models.URLField(max_length=500)
+
+    class Meta:
+        ordering = ["-observed_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price_usd__gt=0), name="price_point_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.hardware} ${self.price_usd} on {self.observed_on}"
+
+
+class ModelFamily(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80, unique=True)
+    organisation = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "model families"
+
+    def __str__(self):
+        return self.name
+
+
+class Architecture(models.TextChoices):
+    DENSE = "dense", "Dense"
+    MOE = "moe", "Mixture of experts"
+
+
+class AttentionKind(models.TextChoices):
+    MHA = "mha", "Multi-head (MHA)"
+    GQA = "gqa", "Grouped-query (GQA)"
+    MLA = "mla", "Multi-head latent (MLA)"
+    SLIDING = "sliding", "Sliding window / local-global"
+
+
+class Modality(models.TextChoices):
+    TEXT = "text", "Text"
+    IMAGE = "image", "Image generation"
+    SPEECH = "speech", "Speech recognition"
+
+
+class ModelQuerySet(PublishableQuerySet):
+    def for_listing(self):
+        return self.published().select_related("family")
+
+
+# Model slugs keep the version dots people search for ("llama-3.1-8b", "qwen2.5-7b").
+validate_model_slug = RegexValidator(
+    r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$", "Use lowercase letters, digits, dots and hyphens."
+)
+
+
+class Model(SourcedMixin, Publishable):
+    """An open-weight model."""
+
+    slug = models.CharField(max_length=80, unique=True, validators=[validate_model_slug])
+    name = models.CharField(max_length=120)
+    family = models.ForeignKey(ModelFamily, on_delete=models.PROTECT, related_name="models")
+    organisation = models.CharField(max_length=80)
+    params_b = models.FloatField(help_text="Total parameters, billions.")
+    active_params_b = models.FloatField(help_text="Parameters used per token, billions.")
+    architecture = models.CharField(max_length=10, choices=Architecture.choices)
+    layers = models.PositiveIntegerField(null=True, blank=True)
+    hidden_size = models.PositiveIntegerField(null=True, blank=True)
+    attention_heads = models.PositiveIntegerField(null=True, blank=True)
+    kv_heads = models.PositiveIntegerField(null=True, blank=True)
+    head_dim = models.PositiveIntegerField(null=True, blank=True)
+    vocab_size = models.PositiveIntegerField(null=True, blank=True)
+    max_context = models.PositiveIntegerField(null=True, blank=True)
+    attention_kind = models.CharField(max_length=10, choices=AttentionKind.choices, blank=True)
+    attention_notes = models.CharField(max_length=255, blank=True)
+    sliding_window = models.PositiveIntegerField(null=True, blank=True)
+    full_attention_layers = models.PositiveIntegerField(null=True, blank=True)
+    kv_lora_rank = models.PositiveIntegerField(null=True, blank=True)
+    rope_head_dim = models.PositiveIntegerField(null=True, blank=True)
+    modality = models.CharField(max_length=10, choices=Modality.choices, default=Modality.TEXT)
+    license = models.CharField(max_length=200)
+    release_date = models.DateField(null=True, blank=True)
+    hf_repo = models.CharField(max_length=200, blank=True)
+    source_url = models.TextField()
+    notes = models.TextField(blank=True)
+    popular = models.BooleanField(default=False, help_text="Shown in matrices on hardware pages.")
+
+    objects = ModelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(params_b__gt=0), name="model_params_positive"),
+            models.CheckConstraint(
+                condition=Q(active_params_b__gt=0) & Q(active_params_b__lte=models.F("params_b")),
+                name="model_active_params_within_total",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "params_b"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:model_detail", args=[self.slug])
+
+    @property
+    def is_moe(self):
+        return self.architecture == Architecture.MOE
+
+    @property
+    def size_class(self):
+        return size_class_for(self.params_b)
+
+
+SIZE_CLASSES = [
+    ("tiny", "Under 4B", 0, 4),
+    ("small", "4–10B", 4, 10),
+    ("medium", "10–40B", 10, 40),
+    ("large", "40–100B", 40, 100),
+    ("huge", "Over 100B", 100, 10_000),
+]
+
+
+def size_class_for(params_b):
+    for key, _label, low, high in SIZE_CLASSES:
+        if low <= params_b < high:
+            return key
+    return SIZE_CLASSES[-1][0]
+
+
+class QuantFamily(models.TextChoices):
+    GGUF = "gguf", "GGUF"
+    AWQ = "awq", "AWQ"
+    GPTQ = "gptq", "GPTQ"
+    EXL2 = "exl2", "EXL2"
+    MLX = "mlx", "MLX"
+    FP = "fp", "Native floating point"
+
+
+class QuantFormat(SourcedMixin, Publishable):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=40, unique=True)
+    family = models.CharField(max_length=10, choices=QuantFamily.choices)
+    bits_per_weight = models.FloatField(help_text="Average bits per weight.")
+    bpw_nominal = models.FloatField(null=True, blank=True)
+    bpw_basis = models.CharField(max_length=255, blank=True)
+    quality_note = models.TextField(blank=True)
+    ppl_delta_llama3_8b = models.FloatField(null=True, blank=True)
+    source_url = models.TextField()
+
+    class Meta:
+        ordering = ["-bits_per_weight", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(bits_per_weight__gt=0), name="quant_bpw_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ModelFile(models.Model):
+    """A published quantized artefact of a model."""
+
+    model = models.ForeignKey(Model, on_delete=models.CASCADE, related_name="files")
+    quant = models.ForeignKey(QuantFormat, on_delete=models.PROTECT, related_name="files")
+    size_bytes = models.BigIntegerField(null=True, blank=True)
+    download_repo = models.CharField(max_length=200, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["model", "quant"], name="one_file_per_model_quant"),
+            models.CheckConstraint(
+                condition=Q(size_bytes__isnull=True) | Q(size_bytes__gt=0),
+                name="model_file_size_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.model} {self.quant}"
+
+
+class RuntimeKind(models.TextChoices):
+    LLM_RUNTIME = "llm_runtime", "LLM runtime"
+    UI = "ui", "Desktop / web UI"
+    IMAGE = "image", "Image generation"
+    SPEECH = "speech", "Speech"
+
+
+class Runtime(SourcedMixin, Publishable):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=RuntimeKind.choices)
+    license = models.CharField(max_length=120)
+    repo_url = models.URLField(max_length=300, blank=True)
+    backends = models.JSONField(default=list, blank=True)
+    formats = models.JSONField(default=list, blank=True)
+    operating_systems = models.JSONField(default=list, blank=True)
+    openai_compatible_api = models.BooleanField(default=False)
+    multi_gpu = models.BooleanField(null=True, blank=True)
+    install_command = models.TextField(blank=True)
+    run_command = models.TextField(blank=True)
+    source_url = models.TextField()
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:runtime_detail", args=[self.slug])
+
+
+class BenchmarkQuerySet(models.QuerySet):
+    def for_listing(self):
+        return self.select_related("hardware", "model", "quant", "runtime")
+
+    def verified(self):
+        return self.filter(verified=True)
+
+
+class Benchmark(models.Model):
+    """One measured result, always traceable to a source URL."""
+
+    hardware = models.ForeignKey(Hardware, on_delete=models.PROTECT, related_name="benchmarks")
+    gpu_count = models.PositiveSmallIntegerField(default=1)
+    model = models.ForeignKey(Model, on_delete=models.PROTECT, related_name="benchmarks")
+    quant = models.ForeignKey(QuantFormat, on_delete=models.PROTECT, related_name="benchmarks")
+    runtime = models.ForeignKey(Runtime, on_delete=models.PROTECT, related_name="benchmarks")
+    runtime_version = models.CharField(max_length=120, blank=True)
+    context_tokens = models.PositiveIntegerField(
+        help_text="Prompt length for prefill, generated length for decode (llama-bench pN/nN)."
+    )
+    batch_size = models.PositiveSmallIntegerField(default=1)
+    decode_tok_s = models.FloatField(null=True, blank=True)
+    prefill_tok_s = models.FloatField(null=True, blank=True)
+    peak_memory_gb = models.FloatField(null=True, blank=True)
+    command = models.TextField(blank=True)
+    source_url = models.URLField(max_length=500)
+    measured_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    verified = models.BooleanField(default=False)
+    submitter_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BenchmarkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["hardware__name", "model__name", "context_tokens"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "hardware",
+                    "gpu_count",
+                    "model",
+                    "quant",
+                    "runtime",
+                    "context_tokens",
+                    "source_url",
+                ],
+                name="one_benchmark_per_setup_and_source",
+            ),
+            models.CheckConstraint(condition=Q(gpu_count__gte=1), name="benchmark_gpu_count_min"),
+            models.CheckConstraint(
+                condition=Q(decode_tok_s__isnull=False) | Q(prefill_tok_s__isnull=False),
+                name="benchmark_has_a_speed",
+            ),
+            models.CheckConstraint(
+                condition=(Q(decode_tok_s__isnull=True) | Q(decode_tok_s__gt=0))
+                & (Q(prefill_tok_s__isnull=True) | Q(prefill_tok_s__gt=0)),
+                name="benchmark_speeds_positive",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["hardware", "model", "quant"]),
+            models.Index(fields=["verified"]),
+        ]
+
+    def __str__(self):
+        count = f" x{self.gpu_count}" if self.gpu_count > 1 else ""
+        return f"{self.hardware}{count} · {self.model} {self.quant} · {self.runtime}"
+
+    @property
+    def hardware_label(self):
+        count = f" ×{self.gpu_count}" if self.gpu_count > 1 else ""
+        return f"{self.hardware.name}{count}"

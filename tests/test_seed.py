@@ -1,0 +1,89 @@
+import shutil
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from catalog.models import Benchmark, Hardware, Model, QuantFormat, Runtime, Vendor
+from catalog.seeding import DATA_DIR
+
+pytestmark = pytest.mark.django_db
+
+REFERENCE_MINIMUMS = {Hardware: 60, Model: 40, Runtime: 15}
+
+
+def test_seed_loads_the_shipped_catalog():
+    for model, minimum in REFERENCE_MINIMUMS.items():
+        assert model.objects.count() >= minimum, model.__name__
+    # Every calibration measurement is a Benchmark row: 200 decode and 95 prefill figures.
+    assert Benchmark.objects.exclude(decode_tok_s=None).count() == 200
+    assert Benchmark.objects.exclude(prefill_tok_s=None).count() == 95
+    assert Model.objects.filter(architecture="moe").count() >= 5
+    families = set(QuantFormat.objects.values_list("family", flat=True))
+    assert {"gguf", "awq", "gptq", "exl2", "mlx", "fp"} <= families
+    kinds = set(Hardware.objects.values_list("kind", flat=True))
+    assert {"discrete_gpu", "datacenter_gpu", "apple_silicon", "apu", "cpu"} <= kinds
+
+
+def test_every_row_keeps_its_source():
+    for model in (Hardware, Model, QuantFormat, Runtime, Benchmark):
+        assert not model.objects.filter(source_url="").exists(), model.__name__
+
+
+def test_seed_twice_changes_nothing(capsys):
+    call_command("seed")
+    output = capsys.readouterr().out
+    assert "Seed complete: 0 rows changed." in output
+    assert "hardware: 0 created, 0 updated" in output
+
+
+def test_seed_updates_an_edited_row_back_to_the_fixture():
+    Hardware.objects.filter(slug="rtx-4090").update(bandwidth_gb_s=1)
+    call_command("seed", "--only", "catalog")
+    assert Hardware.objects.get(slug="rtx-4090").bandwidth_gb_s == 1008
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    # A new vendor row proves whether anything from a failing run is kept.
+    with (target / "vendors.csv").open("a") as handle:
+        handle.write("newco,NewCo\n")
+    return target
+
+
+def replace_in(path, old, new):
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.mark.parametrize(
+    "old,new,reason",
+    [
+        (
+            "rtx-3070,GeForce RTX 3070,NVIDIA,discrete_gpu,8,",
+            "rtx-3070,GeForce RTX 3070,NVIDIA,discrete_gpu,-8,",
+            "'memory_gb' must be positive, got -8",
+        ),
+        (
+            "rtx-3070,GeForce RTX 3070,NVIDIA,",
+            "rtx-3070,GeForce RTX 3070,Nvidiaa,",
+            "unknown vendor 'Nvidiaa'",
+        ),
+        ("rtx-3070,GeForce RTX 3070,", "rtx-3070,,", "missing required field 'name'"),
+    ],
+)
+def test_bad_row_names_file_line_and_reason_and_loads_nothing(data_copy, old, new, reason):
+    hardware_csv = data_copy / "hardware.csv"
+    replace_in(hardware_csv, old, new)
+    line = next(
+        number
+        for number, text in enumerate(hardware_csv.read_text().splitlines(), 1)
+        if text.startswith("rtx-3070,")
+    )
+    with pytest.raises(CommandError) as error:
+        call_command("seed", "--only", "catalog", "--data-dir", str(data_copy))
+    assert f"hardware.csv, line {line}: {reason}" in str(error.value)
+    assert "Nothing was loaded" in str(error.value)
+    assert not Vendor.objects.filter(slug="newco").exists()
