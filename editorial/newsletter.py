@@ -1,0 +1,1 @@
+"""The monthly digest mailing list (models and domain logic live here)."""
