@@ -1,11 +1,18 @@
 from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
+from catalog import resources
+from catalog.admin_workflow import STATUS_ACTIONS
 from catalog.models import (
+    ApiPrice,
     Benchmark,
+    CloudOffer,
     Hardware,
     Model,
     ModelFamily,
     ModelFile,
+    Offer,
     PricePoint,
     QuantFormat,
     Runtime,
@@ -55,6 +62,19 @@ class PricePointInline(admin.TabularInline):
     extra = 0
 
 
+class OfferInline(admin.TabularInline):
+    model = Offer
+    extra = 0
+    fields = ["retailer", "url", "price", "currency", "in_stock", "last_checked", "clicks"]
+    readonly_fields = ["clicks"]
+
+
+class CatalogAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    """Import/export with a dry-run preview, full change history, and status actions."""
+
+    actions = STATUS_ACTIONS
+
+
 @admin.register(Vendor)
 class VendorAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
@@ -63,7 +83,8 @@ class VendorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Hardware)
-class HardwareAdmin(admin.ModelAdmin):
+class HardwareAdmin(CatalogAdmin):
+    resource_classes = [resources.HardwareResource]
     list_display = [
         "name",
         "vendor",
@@ -80,7 +101,7 @@ class HardwareAdmin(admin.ModelAdmin):
     autocomplete_fields = ["vendor"]
     prepopulated_fields = {"slug": ["name"]}
     list_editable = ["street_price_usd"]
-    inlines = [PricePointInline, HardwareBenchmarkInline]
+    inlines = [OfferInline, PricePointInline, HardwareBenchmarkInline]
 
 
 @admin.register(ModelFamily)
@@ -91,7 +112,8 @@ class ModelFamilyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Model)
-class ModelAdmin(admin.ModelAdmin):
+class ModelAdmin(CatalogAdmin):
+    resource_classes = [resources.ModelResource]
     list_display = [
         "name",
         "family",
@@ -110,7 +132,8 @@ class ModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuantFormat)
-class QuantFormatAdmin(admin.ModelAdmin):
+class QuantFormatAdmin(CatalogAdmin):
+    resource_classes = [resources.QuantFormatResource]
     list_display = ["name", "family", "bits_per_weight", "status"]
     list_filter = ["family", "status"]
     search_fields = ["name"]
@@ -124,27 +147,85 @@ class ModelFileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Runtime)
-class RuntimeAdmin(admin.ModelAdmin):
+class RuntimeAdmin(CatalogAdmin):
+    resource_classes = [resources.RuntimeResource]
     list_display = ["name", "kind", "license", "openai_compatible_api", "multi_gpu", "status"]
     list_filter = ["kind", "status", "openai_compatible_api"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
+@admin.action(description="Verify and publish selected benchmarks")
+def verify_benchmarks(modeladmin, request, queryset):
+    for benchmark in queryset:
+        benchmark.verified = True
+        benchmark.status = Benchmark.Status.PUBLISHED
+        benchmark.save()
+    modeladmin.message_user(request, f"{queryset.count()} benchmark(s) verified and published.")
+
+
+@admin.action(description="Reject selected benchmarks (archive)")
+def reject_benchmarks(modeladmin, request, queryset):
+    for benchmark in queryset:
+        benchmark.verified = False
+        benchmark.status = Benchmark.Status.ARCHIVED
+        benchmark.save()
+    modeladmin.message_user(request, f"{queryset.count()} benchmark(s) rejected.")
+
+
 @admin.register(Benchmark)
-class BenchmarkAdmin(admin.ModelAdmin):
+class BenchmarkAdmin(CatalogAdmin):
+    resource_classes = [resources.BenchmarkResource]
     list_display = [
         "__str__",
         "context_tokens",
         "decode_tok_s",
         "prefill_tok_s",
+        "status",
         "verified",
         "created_at",
     ]
-    list_filter = ["verified", "runtime", "quant", "hardware__kind"]
+    list_filter = ["status", "verified", "runtime", "quant", "hardware__kind"]
     search_fields = ["hardware__name", "model__name", "notes"]
     autocomplete_fields = ["hardware", "model", "quant", "runtime"]
     list_select_related = ["hardware", "model", "quant", "runtime"]
+    actions = [verify_benchmarks, reject_benchmarks, *STATUS_ACTIONS]
+
+
+@admin.register(Offer)
+class OfferAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "hardware",
+        "retailer",
+        "price",
+        "currency",
+        "in_stock",
+        "last_checked",
+        "clicks",
+    ]
+    list_filter = ["retailer", "in_stock"]
+    search_fields = ["hardware__name", "retailer"]
+    autocomplete_fields = ["hardware"]
+    readonly_fields = ["clicks"]
+    list_select_related = ["hardware"]
+
+
+@admin.register(CloudOffer)
+class CloudOfferAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [resources.CloudOfferResource]
+    list_display = ["provider", "hardware", "gpu_count", "usd_per_hour", "checked_on"]
+    list_filter = ["provider"]
+    autocomplete_fields = ["hardware"]
+    list_select_related = ["hardware"]
+
+
+@admin.register(ApiPrice)
+class ApiPriceAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [resources.ApiPriceResource]
+    list_display = ["provider", "model", "input_usd_per_m", "output_usd_per_m", "checked_on"]
+    list_filter = ["provider"]
+    autocomplete_fields = ["model"]
+    list_select_related = ["model"]
 
 
 @admin.register(PricePoint)

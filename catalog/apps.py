@@ -2,11 +2,13 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def grant_new_content_permissions(sender, apps, using, **kwargs):
+def grant_new_content_permissions(sender, apps=None, using="default", **kwargs):
     """Models added after the data migration still reach the Editors group."""
+    from django.apps import apps as global_apps
+
     from catalog.permissions import sync_editors_group
 
-    sync_editors_group(apps, using=using)
+    sync_editors_group(apps or global_apps, using=using)
 
 
 class CatalogConfig(AppConfig):
@@ -14,6 +16,9 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self):
+        from catalog.caching import connect_invalidation
+
+        connect_invalidation()
         post_migrate.connect(
             grant_new_content_permissions, sender=self, dispatch_uid="editors_group_sync"
         )

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from catalog.workflow import Publishable, PublishableQuerySet
 
@@ -104,6 +105,7 @@ class Hardware(SourcedMixin, Publishable):
     source_url = models.TextField(help_text="Spec source URL(s), separated by ' ; '.")
     notes = models.TextField(blank=True)
     popular = models.BooleanField(default=False, help_text="Shown in matrices on model pages.")
+    history = HistoricalRecords()
 
     objects = HardwareQuerySet.as_manager()
 
@@ -237,6 +239,7 @@ class Model(SourcedMixin, Publishable):
     source_url = models.TextField()
     notes = models.TextField(blank=True)
     popular = models.BooleanField(default=False, help_text="Shown in matrices on hardware pages.")
+    history = HistoricalRecords()
 
     objects = ModelQuerySet.as_manager()
 
@@ -301,6 +304,7 @@ class QuantFormat(SourcedMixin, Publishable):
     quality_note = models.TextField(blank=True)
     ppl_delta_llama3_8b = models.FloatField(null=True, blank=True)
     source_url = models.TextField()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-bits_per_weight", "name"]
@@ -356,6 +360,7 @@ class Runtime(SourcedMixin, Publishable):
     run_command = models.TextField(blank=True)
     source_url = models.TextField()
     notes = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -367,16 +372,20 @@ class Runtime(SourcedMixin, Publishable):
         return reverse("catalog:runtime_detail", args=[self.slug])
 
 
-class BenchmarkQuerySet(models.QuerySet):
+class BenchmarkQuerySet(PublishableQuerySet):
     def for_listing(self):
-        return self.select_related("hardware", "model", "quant", "runtime")
+        return self.published().select_related("hardware", "model", "quant", "runtime")
 
     def verified(self):
-        return self.filter(verified=True)
+        return self.published().filter(verified=True)
 
 
-class Benchmark(models.Model):
-    """One measured result, always traceable to a source URL."""
+class Benchmark(Publishable):
+    """One measured result, always traceable to a source URL.
+
+    Public submissions arrive "in review" and unverified; editors verify (publish) or reject
+    (archive) them. Only published rows appear on the site.
+    """
 
     hardware = models.ForeignKey(Hardware, on_delete=models.PROTECT, related_name="benchmarks")
     gpu_count = models.PositiveSmallIntegerField(default=1)
@@ -397,7 +406,9 @@ class Benchmark(models.Model):
     notes = models.TextField(blank=True)
     verified = models.BooleanField(default=False)
     submitter_email = models.EmailField(blank=True)
+    pasted_output = models.TextField(blank=True, help_text="llama-bench output as submitted.")
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     objects = BenchmarkQuerySet.as_manager()
 
@@ -430,6 +441,7 @@ class Benchmark(models.Model):
         indexes = [
             models.Index(fields=["hardware", "model", "quant"]),
             models.Index(fields=["verified"]),
+            models.Index(fields=["status", "verified"]),
         ]
 
     def __str__(self):
@@ -440,3 +452,7 @@ class Benchmark(models.Model):
     def hardware_label(self):
         count = f" ×{self.gpu_count}" if self.gpu_count > 1 else ""
         return f"{self.hardware.name}{count}"
+
+
+# Prices from outside the catalog live in their own module; importing registers the models.
+from catalog.offers import ApiPrice, CloudOffer, Offer  # noqa: E402, F401

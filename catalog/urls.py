@@ -15,4 +15,6 @@ urlpatterns = [
     path("tools/", views.runtime_list, name="runtime_list"),
     path("tools/<cslug:slug>/", views.runtime_detail, name="runtime_detail"),
     path("benchmarks/", views.benchmark_list, name="benchmark_list"),
+    path("benchmarks/submit/", views.submit_benchmark, name="submit_benchmark"),
+    path("go/<int:pk>/", views.offer_redirect, name="offer_redirect"),
 ]

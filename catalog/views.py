@@ -1,11 +1,21 @@
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 
+from catalog import directory, structured_data
+from catalog.caching import cache_public_page
+from catalog.filters import (
+    BenchmarkFilterForm,
+    HardwareFilterForm,
+    ModelFilterForm,
+    RuntimeFilterForm,
+)
 from catalog.models import Benchmark, Hardware, Model, QuantFormat, Runtime
+from catalog.structured_data import page_context
 
 
+@cache_public_page
 def home(request):
     counts = {
         "hardware": Hardware.objects.published().count(),
@@ -13,24 +23,27 @@ def home(request):
         "runtimes": Runtime.objects.published().count(),
         "benchmarks": Benchmark.objects.verified().count(),
     }
-    featured_hardware = Hardware.objects.for_listing().filter(popular=True)[:8]
-    featured_models = Model.objects.for_listing().filter(popular=True)[:8]
-    return render(
-        request,
-        "catalog/home.html",
-        {
-            "counts": counts,
-            "featured_hardware": featured_hardware,
-            "featured_models": featured_models,
-        },
-    )
+    context = {
+        "counts": counts,
+        "featured_hardware": Hardware.objects.for_listing().filter(popular=True)[:8],
+        "featured_models": Model.objects.for_listing().filter(popular=True)[:8],
+        **page_context([]),
+    }
+    return render(request, "catalog/home.html", context)
 
 
+@cache_public_page
 def hardware_list(request):
-    hardware = Hardware.objects.for_listing().annotate(benchmark_count=Count("benchmarks"))
-    return render(request, "catalog/hardware_list.html", {"hardware_list": hardware})
+    form = HardwareFilterForm(request.GET or None)
+    context = {
+        "form": form,
+        **directory.hardware_listing(form),
+        **page_context([("Hardware", "/hardware/")]),
+    }
+    return render(request, partial_or_page(request, "catalog/hardware_list.html"), context)
 
 
+@cache_public_page
 def hardware_detail(request, slug):
     hardware, memory_gb = Hardware.objects.published().resolve(slug)
     benchmarks = (
@@ -38,18 +51,30 @@ def hardware_detail(request, slug):
         .filter(hardware=hardware)
         .order_by("model__name", "quant__name", "gpu_count", "context_tokens")
     )
-    return render(
-        request,
-        "catalog/hardware_detail.html",
-        {"hardware": hardware, "memory_gb": memory_gb, "benchmarks": benchmarks},
-    )
+    context = {
+        "hardware": hardware,
+        "memory_gb": memory_gb,
+        "benchmarks": benchmarks,
+        **page_context(
+            [("Hardware", "/hardware/"), (hardware.name, request.path)],
+            structured_data.hardware_product(hardware),
+        ),
+    }
+    return render(request, "catalog/hardware_detail.html", context)
 
 
+@cache_public_page
 def model_list(request):
-    models = Model.objects.for_listing()
-    return render(request, "catalog/model_list.html", {"model_list": models})
+    form = ModelFilterForm(request.GET or None)
+    context = {
+        "form": form,
+        **directory.model_listing(form),
+        **page_context([("Models", "/models/")]),
+    }
+    return render(request, partial_or_page(request, "catalog/model_list.html"), context)
 
 
+@cache_public_page
 def model_detail(request, slug):
     model = get_object_or_404(Model.objects.for_listing(), slug=slug)
     benchmarks = (
@@ -57,19 +82,27 @@ def model_detail(request, slug):
         .filter(model=model)
         .order_by("hardware__name", "quant__name", "gpu_count", "context_tokens")
     )
-    quants = QuantFormat.objects.published()
-    return render(
-        request,
-        "catalog/model_detail.html",
-        {"model": model, "benchmarks": benchmarks, "quants": quants},
-    )
+    context = {
+        "model": model,
+        "benchmarks": benchmarks,
+        "quants": QuantFormat.objects.published(),
+        **page_context([("Models", "/models/"), (model.name, model.get_absolute_url())]),
+    }
+    return render(request, "catalog/model_detail.html", context)
 
 
+@cache_public_page
 def runtime_list(request):
-    runtimes = Runtime.objects.published()
-    return render(request, "catalog/runtime_list.html", {"runtimes": runtimes})
+    form = RuntimeFilterForm(request.GET or None)
+    context = {
+        "form": form,
+        **directory.runtime_listing(form),
+        **page_context([("Tools", "/tools/")]),
+    }
+    return render(request, partial_or_page(request, "catalog/runtime_list.html"), context)
 
 
+@cache_public_page
 def runtime_detail(request, slug):
     runtime = get_object_or_404(
         Runtime.objects.published().prefetch_related(
@@ -77,14 +110,31 @@ def runtime_detail(request, slug):
         ),
         slug=slug,
     )
-    return render(request, "catalog/runtime_detail.html", {"runtime": runtime})
+    context = {
+        "runtime": runtime,
+        **page_context(
+            [("Tools", "/tools/"), (runtime.name, runtime.get_absolute_url())],
+            structured_data.software_application(runtime),
+        ),
+    }
+    return render(request, "catalog/runtime_detail.html", context)
 
 
+@cache_public_page
 def benchmark_list(request):
-    benchmarks = Benchmark.objects.for_listing().order_by(
-        "model__name", "quant__name", "hardware__name", "gpu_count", "context_tokens"
-    )
-    return render(request, "catalog/benchmark_list.html", {"benchmarks": benchmarks})
+    form = BenchmarkFilterForm(request.GET or None)
+    listing = directory.benchmark_listing(form)
+    if request.GET.get("format") == "csv":
+        return directory.benchmarks_csv_response(listing["benchmarks"])
+    context = {"form": form, **listing, **page_context([("Benchmarks", "/benchmarks/")])}
+    return render(request, partial_or_page(request, "catalog/benchmark_list.html"), context)
+
+
+def partial_or_page(request, template):
+    """HTMX requests that target the results region get only the results partial."""
+    if request.htmx and request.htmx.target == "results":
+        return f"{template}#results"
+    return template
 
 
 def page_not_found(request, exception=None):
@@ -94,3 +144,47 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # Rendered without a RequestContext or the database: the error may be the database itself.
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def submit_benchmark(request):
+    from catalog.submissions import BenchmarkSubmissionForm, within_rate_limit
+
+    form = BenchmarkSubmissionForm(request.POST or None)
+    context = {"form": form, "submitted": None, **page_context([("Submit a benchmark", "")])}
+    status = 200
+    if request.method == "POST":
+        if "parse" in request.POST:
+            parsed = form.parsed_output()
+            form = BenchmarkSubmissionForm(
+                initial={
+                    **request.POST.dict(),
+                    "decode_tok_s": parsed.decode_tok_s,
+                    "prefill_tok_s": parsed.prefill_tok_s,
+                    "context_tokens": parsed.prompt_tokens or parsed.generated_tokens,
+                }
+            )
+            context.update(form=form, parsed=parsed)
+        elif form.is_bot:
+            context["submitted"] = True
+        elif not form.is_valid():
+            status = 400
+        elif not within_rate_limit(request):
+            form.add_error(None, "Too many submissions from your address; try again in an hour.")
+            status = 429
+        else:
+            context["submitted"] = form.save_submission()
+            status = 200 if context["submitted"] else 400
+    return render(request, "catalog/submit_benchmark.html", context, status=status)
+
+
+def offer_redirect(request, pk):
+    """Count the click and redirect to the stored retailer URL, never to a URL from the request."""
+    from django.http import HttpResponseRedirect
+
+    from catalog.offers import Offer
+
+    offer = get_object_or_404(Offer.objects.fresh(), pk=pk)
+    offer.count_click()
+    response = HttpResponseRedirect(offer.url)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -1,0 +1,74 @@
+"""Admin pieces every editorial type shares: status actions, "mark reviewed by me", review age."""
+
+import datetime
+
+from django.contrib import admin, messages
+from django.utils import timezone
+
+from catalog.workflow import Publishable
+
+
+@admin.action(description="Publish selected items")
+def publish(modeladmin, request, queryset):
+    _set_status(modeladmin, request, queryset, Publishable.Status.PUBLISHED)
+
+
+@admin.action(description="Send selected items to review")
+def send_to_review(modeladmin, request, queryset):
+    _set_status(modeladmin, request, queryset, Publishable.Status.IN_REVIEW)
+
+
+@admin.action(description="Archive selected items")
+def archive(modeladmin, request, queryset):
+    _set_status(modeladmin, request, queryset, Publishable.Status.ARCHIVED)
+
+
+def _set_status(modeladmin, request, queryset, status):
+    # Saved one by one so history records who changed what.
+    for item in queryset:
+        item.status = status
+        item.save()
+    modeladmin.message_user(request, f"{queryset.count()} item(s) set to {status}.")
+
+
+@admin.action(description="Mark reviewed by me (today)")
+def mark_reviewed_by_me(modeladmin, request, queryset):
+    author = getattr(request.user, "author", None)
+    if author is None:
+        modeladmin.message_user(
+            request,
+            "Your user has no author profile; ask an administrator to link one.",
+            level=messages.ERROR,
+        )
+        return
+    today = timezone.now().date()
+    for item in queryset:
+        item.reviewer = author
+        item.reviewed_on = today
+        item.save()
+    modeladmin.message_user(request, f"{queryset.count()} item(s) marked reviewed by {author}.")
+
+
+class ReviewAgeFilter(admin.SimpleListFilter):
+    title = "last review"
+    parameter_name = "review_older_than"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("3", "Older than 3 months"),
+            ("6", "Older than 6 months"),
+            ("12", "Older than 12 months"),
+            ("never", "Never reviewed"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "never":
+            return queryset.filter(reviewed_on__isnull=True)
+        if value in {"3", "6", "12"}:
+            cutoff = timezone.now().date() - datetime.timedelta(days=int(value) * 30)
+            return queryset.filter(reviewed_on__lt=cutoff)
+        return queryset
+
+
+STATUS_ACTIONS = [publish, send_to_review, archive]

@@ -1,0 +1,92 @@
+"""Server-rendered SVG bar charts: accessible titles, labelled axes with units, no JavaScript.
+
+The template shows the data table beside every chart, so the chart is never the only way to
+read the numbers.
+"""
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    highlighted: bool = False  # e.g. a measured value among estimates
+    y: float = 0
+    width: float = 0
+    text_x: float = 0
+    value_text: str = ""
+
+
+@dataclass(frozen=True)
+class BarChart:
+    title: str
+    description: str
+    unit: str
+    bars: list
+    width: int
+    height: int
+    plot_left: int
+    plot_right: int
+    ticks: list  # (x, label)
+    bar_height: int
+
+    @property
+    def axis_y(self):
+        return self.height - 30
+
+
+def nice_step(maximum, target_ticks=5):
+    """A round tick step (1, 2 or 5 × 10^n) giving about `target_ticks` ticks."""
+    if maximum <= 0:
+        return 1
+    raw = maximum / target_ticks
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for multiple in (1, 2, 5, 10):
+        if raw <= multiple * magnitude:
+            return multiple * magnitude
+    return 10 * magnitude
+
+
+def horizontal_bar_chart(title, description, unit, rows, width=720, label_width=230):
+    """rows: (label, value, highlighted) tuples, drawn top to bottom in the given order."""
+    bar_height, gap, top = 20, 8, 10
+    rows = [row for row in rows if row[1] is not None]
+    height = top + len(rows) * (bar_height + gap) + 40
+    plot_left, plot_right = label_width, width - 70
+    maximum = max((row[1] for row in rows), default=0)
+    step = nice_step(maximum)
+    top_value = step * max(1, math.ceil(maximum / step)) if maximum else 1
+    scale = (plot_right - plot_left) / top_value
+    bars = []
+    for index, (label, value, highlighted) in enumerate(rows):
+        bar_width = max(1.0, value * scale)
+        bars.append(
+            Bar(
+                label=label,
+                value=value,
+                highlighted=highlighted,
+                y=top + index * (bar_height + gap),
+                width=round(bar_width, 1),
+                text_x=round(plot_left + bar_width + 4, 1),
+                value_text=f"{value:,.1f}" if value < 100 else f"{value:,.0f}",
+            )
+        )
+    ticks = []
+    tick = 0.0
+    while tick <= top_value + 1e-9:
+        ticks.append((round(plot_left + tick * scale, 1), f"{tick:,.0f}"))
+        tick += step
+    return BarChart(
+        title=title,
+        description=description,
+        unit=unit,
+        bars=bars,
+        width=width,
+        height=height,
+        plot_left=plot_left,
+        plot_right=plot_right,
+        ticks=ticks,
+        bar_height=bar_height,
+    )

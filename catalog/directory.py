@@ -1,0 +1,275 @@
+"""The directory pages' queries: filters, sorts, pagination, charts and CSV export.
+
+Each listing fetches its rows with one query per table, whatever the number of rows.
+"""
+
+import csv
+
+from django.core.paginator import Paginator
+from django.db.models import Case, DecimalField, ExpressionWrapper, F, When
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+
+from catalog.charts import horizontal_bar_chart
+from catalog.filters import BENCHMARK_SORTS, HARDWARE_SORTS, MODEL_SORTS
+from catalog.models import SIZE_CLASSES, Benchmark, Hardware, Model, Runtime
+
+PAGE_SIZE = 60
+CHART_MAX_BARS = 40
+
+
+def _page(rows, form):
+    number = form.data.get("page", 1) if form.data else 1
+    return Paginator(rows, PAGE_SIZE).get_page(number)
+
+
+def hardware_listing(form):
+    from estimator import service
+
+    price = Coalesce("street_price_usd", "launch_msrp_usd")
+    rows = Hardware.objects.for_listing().annotate(
+        price=price,
+        price_per_gb=Case(
+            When(
+                memory_gb__gt=0,
+                then=ExpressionWrapper(
+                    price / F("memory_gb"),
+                    output_field=DecimalField(max_digits=12, decimal_places=2),
+                ),
+            ),
+            default=None,
+        ),
+    )
+    notices = list(form.notices)
+    if form.value("vendor"):
+        rows = rows.filter(vendor=form.value("vendor"))
+    if form.value("kind"):
+        rows = rows.filter(kind=form.value("kind"))
+    if form.value("backend"):
+        rows = rows.filter(backend=form.value("backend"))
+    if form.value("min_memory") is not None:
+        rows = rows.filter(memory_gb__gte=form.value("min_memory"))
+    if form.value("max_price") is not None:
+        rows = rows.filter(price__lte=form.value("max_price"))
+
+    sort = form.value("sort") or "name"
+    ordering = HARDWARE_SORTS[sort][1]
+    if ordering:
+        field = ordering.lstrip("-")
+        rows = rows.order_by(
+            F(field).desc(nulls_last=True)
+            if ordering.startswith("-")
+            else F(field).asc(nulls_last=True),
+            "name",
+        )
+    rows = list(rows)
+
+    model = None
+    slug = form.value("runs_model")
+    if slug:
+        model = Model.objects.published().filter(slug=slug).first()
+        if model is None:
+            notices.append(f"Ignored the runs-model filter: no model called {slug!r}.")
+    quant = form.value("runs_quant")
+    estimates = {}
+    if model:
+        quant = quant or service.default_quant()
+        estimates = service.estimate_for_hardware(rows, model, quant)
+        rows = [hw for hw in rows if estimates[hw.pk].verdict == "fits"]
+        for hw in rows:
+            hw.estimate = estimates[hw.pk]
+    if sort == "speed":
+        if model:
+            rows.sort(key=lambda hw: -(hw.estimate.decode_tok_s or 0))
+        else:
+            notices.append("Sorting by speed needs a model: choose one under “Runs model”.")
+    return {
+        "page": _page(rows, form),
+        "notices": notices,
+        "chosen_model": model,
+        "chosen_quant": quant if model else None,
+        "models": Model.objects.published().filter(modality="text").only("slug", "name"),
+    }
+
+
+def model_listing(form):
+    from estimator import service
+
+    rows = Model.objects.for_listing()
+    notices = list(form.notices)
+    if form.value("family"):
+        rows = rows.filter(family__slug=form.value("family"))
+    if form.value("organisation"):
+        rows = rows.filter(organisation__iexact=form.value("organisation"))
+    if form.value("size"):
+        low, high = next((lo, hi) for key, _l, lo, hi in SIZE_CLASSES if key == form.value("size"))
+        rows = rows.filter(params_b__gte=low, params_b__lt=high)
+    if form.value("architecture"):
+        rows = rows.filter(architecture=form.value("architecture"))
+    if form.value("modality"):
+        rows = rows.filter(modality=form.value("modality"))
+    if form.value("license"):
+        rows = rows.filter(license__icontains=form.value("license"))
+    sort = form.value("sort") or "name"
+    ordering = MODEL_SORTS[sort][1]
+    field = ordering.lstrip("-")
+    rows = list(
+        rows.order_by(
+            F(field).desc(nulls_last=True) if ordering.startswith("-") else F(field).asc(), "name"
+        )
+    )
+    hardware = None
+    if form.value("fits_on"):
+        hardware = Hardware.objects.published().filter(slug=form.value("fits_on")).first()
+        if hardware is None:
+            notices.append(
+                f"Ignored the fits-on filter: no hardware called {form.value('fits_on')!r}."
+            )
+        else:
+            quant = service.default_quant()
+            estimates = service.estimate_for_models(hardware, rows, quant)
+            rows = [m for m in rows if estimates[m.pk].verdict == "fits"]
+            for model in rows:
+                model.estimate = estimates[model.pk]
+    families = {m.family for m in Model.objects.for_listing()}
+    return {
+        "page": _page(rows, form),
+        "notices": notices,
+        "fits_hardware": hardware,
+        "families": sorted(families, key=lambda f: f.name),
+        "organisations": sorted({f.organisation for f in families}),
+        "hardware_choices": Hardware.objects.published().only("slug", "name"),
+    }
+
+
+def runtime_listing(form):
+    rows = list(Runtime.objects.published())
+    # Few rows and JSON list fields: filtering in Python works the same on SQLite and PostgreSQL.
+    if form.value("kind"):
+        rows = [r for r in rows if r.kind == form.value("kind")]
+    if form.value("backend"):
+        rows = [r for r in rows if form.value("backend") in r.backends]
+    if form.value("os"):
+        rows = [r for r in rows if form.value("os") in r.operating_systems]
+    if form.value("format"):
+        rows = [r for r in rows if form.value("format").lower() in r.formats]
+    formats = sorted({fmt for r in Runtime.objects.published() for fmt in r.formats})
+    return {"runtimes": rows, "notices": list(form.notices), "formats": formats}
+
+
+def benchmark_listing(form):
+    rows = Benchmark.objects.for_listing()
+    filters = {
+        "hardware": "hardware__slug",
+        "model": "model__slug",
+        "quant": "quant__name",
+        "runtime": "runtime__slug",
+        "context": "context_tokens",
+    }
+    for name, lookup in filters.items():
+        if form.value(name) not in (None, ""):
+            rows = rows.filter(**{lookup: form.value(name)})
+    sort = form.value("sort")
+    if sort:
+        ordering = BENCHMARK_SORTS[sort][1]
+        field = ordering.lstrip("-")
+        rows = rows.order_by(
+            F(field).desc(nulls_last=True) if ordering.startswith("-") else F(field).asc(),
+            "hardware__name",
+        )
+    else:
+        rows = rows.order_by(
+            "model__name", "quant__name", "hardware__name", "gpu_count", "context_tokens"
+        )
+    rows = list(rows)
+    charted = [b for b in rows if b.decode_tok_s][:CHART_MAX_BARS]
+    chart = (
+        horizontal_bar_chart(
+            "Decode speed by hardware",
+            "Measured decode tokens per second for the filtered rows, one bar per measurement.",
+            "tokens/s",
+            [
+                (
+                    f"{b.hardware_label} · {b.model.name} {b.quant.name} · {b.context_tokens}",
+                    b.decode_tok_s,
+                    True,
+                )
+                for b in charted
+            ],
+        )
+        if charted
+        else None
+    )
+    choices = Benchmark.objects.values_list(
+        "hardware__slug",
+        "hardware__name",
+        "model__slug",
+        "model__name",
+        "quant__name",
+        "runtime__slug",
+        "runtime__name",
+    ).distinct()
+    options = {
+        "hardware": sorted({(c[0], c[1]) for c in choices}, key=lambda c: c[1]),
+        "model": sorted({(c[2], c[3]) for c in choices}, key=lambda c: c[1]),
+        "quant": sorted({(c[4], c[4]) for c in choices}),
+        "runtime": sorted({(c[5], c[6]) for c in choices}),
+    }
+    selects = [
+        {
+            "name": name,
+            "label": form.fields[name].label,
+            "options": [(value, label, value == form.value(name)) for value, label in values],
+        }
+        for name, values in options.items()
+    ]
+    return {
+        "benchmarks": rows,
+        "chart": chart,
+        "charted_count": len(charted),
+        "notices": list(form.notices),
+        "selects": selects,
+    }
+
+
+CSV_COLUMNS = [
+    "hardware",
+    "gpu_count",
+    "model",
+    "quant",
+    "runtime",
+    "runtime_version",
+    "context_tokens",
+    "batch_size",
+    "decode_tok_s",
+    "prefill_tok_s",
+    "measured_on",
+    "verified",
+    "source_url",
+]
+
+
+def benchmarks_csv_response(benchmarks):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="runlocalai-benchmarks.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for b in benchmarks:
+        writer.writerow(
+            [
+                b.hardware.slug,
+                b.gpu_count,
+                b.model.slug,
+                b.quant.name,
+                b.runtime.slug,
+                b.runtime_version,
+                b.context_tokens,
+                b.batch_size,
+                b.decode_tok_s or "",
+                b.prefill_tok_s or "",
+                b.measured_on or "",
+                "yes" if b.verified else "no",
+                b.source_url,
+            ]
+        )
+    return response

@@ -1,0 +1,98 @@
+from django.contrib import admin
+
+from editorial.models import (
+    Article,
+    Author,
+    BuyerGuide,
+    ContactMessage,
+    Correction,
+    ErrorEntry,
+    GuidePick,
+    PromptingKit,
+    PulseEntry,
+    QuickAnswer,
+)
+
+
+class ReviewedAdmin(admin.ModelAdmin):
+    list_filter = ["status", "reviewer"]
+    autocomplete_fields = ["reviewer"]
+    date_hierarchy = None
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "expertise"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(ErrorEntry)
+class ErrorEntryAdmin(ReviewedAdmin):
+    list_display = ["title", "status", "reviewer", "reviewed_on"]
+    search_fields = ["title", "message"]
+    filter_horizontal = ["runtimes", "related_terms", "related_tools"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(Article)
+class ArticleAdmin(ReviewedAdmin):
+    list_display = ["title", "kind", "status", "reviewer", "reviewed_on"]
+    list_filter = ["kind", "status", "reviewer"]
+    search_fields = ["title", "body"]
+    filter_horizontal = ["related_terms"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+class GuidePickInline(admin.TabularInline):
+    model = GuidePick
+    extra = 0
+    autocomplete_fields = ["hardware"]
+
+
+@admin.register(BuyerGuide)
+class BuyerGuideAdmin(ReviewedAdmin):
+    list_display = ["title", "status", "reviewer", "reviewed_on"]
+    search_fields = ["title"]
+    filter_horizontal = ["reference_models", "related_terms"]
+    inlines = [GuidePickInline]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(PulseEntry)
+class PulseEntryAdmin(ReviewedAdmin):
+    list_display = ["title", "date", "kind", "status"]
+    list_filter = ["kind", "status"]
+    search_fields = ["title", "summary"]
+    date_hierarchy = "date"
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(QuickAnswer)
+class QuickAnswerAdmin(ReviewedAdmin):
+    list_display = ["question", "status", "reviewer", "reviewed_on"]
+    search_fields = ["question", "answer"]
+    filter_horizontal = ["hardware", "about_models", "related_terms"]
+    prepopulated_fields = {"slug": ["question"]}
+
+
+@admin.register(PromptingKit)
+class PromptingKitAdmin(ReviewedAdmin):
+    list_display = ["title", "task", "temperature", "status"]
+    search_fields = ["title", "description"]
+    filter_horizontal = ["suited_models"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    list_display = ["date", "summary", "url"]
+    search_fields = ["summary"]
+
+
+@admin.register(ContactMessage)
+class ContactMessageAdmin(admin.ModelAdmin):
+    list_display = ["subject", "name", "email", "created_at", "handled"]
+    list_filter = ["handled"]
+    search_fields = ["subject", "message", "email"]
+    readonly_fields = ["name", "email", "subject", "message", "created_at"]

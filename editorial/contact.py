@@ -1,0 +1,40 @@
+"""The contact form: stored for editors in admin, rate-limited, with a honeypot for bots."""
+
+from django import forms
+
+from editorial.models import ContactMessage
+from editorial.ratelimit import RateLimitUnavailable, client_ip, hit
+
+CONTACT_LIMIT = 5  # messages per address and per hour
+CONTACT_WINDOW_SECONDS = 3600
+
+
+class ContactForm(forms.ModelForm):
+    website = forms.CharField(required=False, label="Leave this empty")
+
+    class Meta:
+        model = ContactMessage
+        fields = ["name", "email", "subject", "message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 6})}
+
+    def clean_message(self):
+        message = self.cleaned_data["message"].strip()
+        if len(message) < 10:
+            raise forms.ValidationError("Please write at least a sentence so we can help.")
+        if len(message) > 5000:
+            raise forms.ValidationError("Please keep messages under 5,000 characters.")
+        return message
+
+    @property
+    def is_bot(self):
+        return bool(self.data.get("website"))
+
+
+def within_rate_limit(request, email):
+    """Both the client address and the email must be under the hourly limit; fails closed."""
+    try:
+        return hit("contact-ip", client_ip(request), CONTACT_LIMIT, CONTACT_WINDOW_SECONDS) and hit(
+            "contact-email", email.lower(), CONTACT_LIMIT, CONTACT_WINDOW_SECONDS
+        )
+    except RateLimitUnavailable:
+        return False

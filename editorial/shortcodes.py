@@ -1,0 +1,121 @@
+"""Catalog shortcodes in Markdown bodies, so numbers the catalog knows are never typed twice.
+
+    {{hw:rtx-4090.memory_gb}}            a hardware field (name, memory_gb, bandwidth_gb_s, ...)
+    {{model:llama-3.1-8b.params_b}}      a model field (name, params_b, layers, max_context, ...)
+    {{weights:llama-3.1-70b@Q4_K_M}}     weight size at a quant (estimator)
+    {{kv:llama-3.1-8b@8192}}             f16 KV cache at a context length (estimator)
+    {{fit:rtx-4090@llama-3.1-70b@Q4_K_M}}  the estimator's verdict at 4,096 tokens of context
+    {{tps:rtx-4090@llama-3.1-8b@Q4_K_M}}   decode tokens/s: measured (cited) or estimated (labelled)
+
+All references in a text are fetched in one query per table before anything is rendered.
+A reference to something the catalog does not have renders as "[not in catalog]".
+"""
+
+import re
+
+from django.utils.formats import number_format
+
+from catalog.models import Hardware, Model, QuantFormat
+from editorial.rendering import render_markdown
+
+SHORTCODE = re.compile(r"\{\{\s*(hw|model|weights|kv|fit|tps):([A-Za-z0-9._@-]+)\s*\}\}")
+MISSING = "[not in catalog]"
+
+HARDWARE_FIELDS = {
+    "name": lambda hw: hw.name,
+    "memory_gb": lambda hw: (
+        f"{number_format(hw.memory_gb, 0, force_grouping=True)} GB"
+        if hw.memory_gb
+        else "system RAM"
+    ),
+    "bandwidth_gb_s": lambda hw: f"{number_format(hw.bandwidth_gb_s, 0, force_grouping=True)} GB/s",
+    "fp16_tflops": lambda hw: f"{hw.fp16_tflops:g} TFLOPS" if hw.fp16_tflops else "not published",
+    "tdp_w": lambda hw: f"{hw.tdp_w} W" if hw.tdp_w else "not published",
+    "launch_msrp_usd": lambda hw: (
+        f"${number_format(hw.launch_msrp_usd, 0, force_grouping=True)}"
+        if hw.launch_msrp_usd
+        else "no published MSRP"
+    ),
+}
+MODEL_FIELDS = {
+    "name": lambda m: m.name,
+    "params_b": lambda m: f"{m.params_b:g}B",
+    "active_params_b": lambda m: f"{m.active_params_b:g}B",
+    "layers": lambda m: str(m.layers),
+    "kv_heads": lambda m: str(m.kv_heads),
+    "max_context": lambda m: f"{number_format(m.max_context, 0, force_grouping=True)} tokens",
+}
+
+
+def _split_field(argument):
+    slug, _, field = argument.rpartition(".")
+    return slug, field
+
+
+def _by_key(queryset, field, keys):
+    if not keys:
+        return {}
+    return {getattr(row, field): row for row in queryset.filter(**{f"{field}__in": keys})}
+
+
+class References:
+    """Every catalog row a text's shortcodes name, fetched up front."""
+
+    def __init__(self, texts):
+        hardware, models, quants = set(), set(), set()
+        for text in texts:
+            for kind, argument in SHORTCODE.findall(text or ""):
+                parts = argument.split("@")
+                if kind == "hw":
+                    hardware.add(_split_field(argument)[0])
+                elif kind == "model":
+                    models.add(_split_field(argument)[0])
+                elif kind in {"weights", "kv"}:
+                    models.add(parts[0])
+                    quants.update(parts[1:2] if kind == "weights" else [])
+                else:
+                    hardware.add(parts[0])
+                    models.update(parts[1:2])
+                    quants.update(parts[2:3])
+        self.hardware = _by_key(Hardware.objects.published(), "slug", hardware)
+        self.models = _by_key(Model.objects.published(), "slug", models)
+        self.quants = _by_key(QuantFormat.objects.all(), "name", quants)
+
+    def value(self, kind, argument):
+        from estimator import service
+
+        parts = argument.split("@")
+        if kind == "hw":
+            slug, field = _split_field(argument)
+            hw, fmt = self.hardware.get(slug), HARDWARE_FIELDS.get(field)
+            return fmt(hw) if hw and fmt else MISSING
+        if kind == "model":
+            slug, field = _split_field(argument)
+            model, fmt = self.models.get(slug), MODEL_FIELDS.get(field)
+            return fmt(model) if model and fmt else MISSING
+        if kind == "weights" and len(parts) == 2:
+            model, quant = self.models.get(parts[0]), self.quants.get(parts[1])
+            return service.weights_label(model, quant) if model and quant else MISSING
+        if kind == "kv" and len(parts) == 2 and parts[1].isdigit():
+            model = self.models.get(parts[0])
+            return service.kv_cache_label(model, int(parts[1])) if model else MISSING
+        if kind in {"fit", "tps"} and len(parts) == 3:
+            hw = self.hardware.get(parts[0])
+            model, quant = self.models.get(parts[1]), self.quants.get(parts[2])
+            if not (hw and model and quant):
+                return MISSING
+            if kind == "fit":
+                return service.verdict_label(hw, model, quant)
+            return service.decode_label(hw, model, quant)
+        return MISSING
+
+
+def expand(text, references=None):
+    """Replace every shortcode in a Markdown text with the catalog's current value."""
+    references = references or References([text])
+    return SHORTCODE.sub(lambda match: references.value(*match.groups()), text or "")
+
+
+def render_content(text, references=None):
+    """Shortcodes, then Markdown, then sanitising: the one way bodies reach a page."""
+    return render_markdown(expand(text, references))

@@ -1,0 +1,139 @@
+"""The one form behind "Will it run?", the JSON API and the CLI: same fields, same errors."""
+
+from django import forms
+
+from catalog.models import Hardware, HardwareKind, Model, QuantFormat
+from estimator.constants import RUNTIMES as RUNTIME_PROFILES
+
+CUSTOM = "custom"
+DEFAULT_CONTEXT = 4096
+DEFAULT_SYSTEM_RAM_GB = 32
+MAX_GPU_COUNT = 8
+
+RUNTIMES = [
+    ("llama-cpp", "llama.cpp"),
+    ("ollama", "Ollama"),
+    ("lm-studio", "LM Studio"),
+    ("mlx-lm", "MLX (mlx-lm)"),
+    ("vllm", "vLLM"),
+    ("exllamav2", "ExLlamaV2"),
+]
+KV_CACHE_TYPES = [("f16", "f16 (default)"), ("q8_0", "q8_0"), ("q4_0", "q4_0")]
+
+
+class EstimateForm(forms.Form):
+    hardware = forms.CharField(max_length=80, label="Hardware")
+    memory_gb = forms.FloatField(
+        required=False,
+        min_value=0.5,
+        max_value=4096,
+        label="Memory (GB)",
+        help_text="For custom hardware, or to pick an Apple Silicon memory configuration.",
+    )
+    bandwidth_gb_s = forms.FloatField(
+        required=False, min_value=1, max_value=50_000, label="Memory bandwidth (GB/s)"
+    )
+    hardware_kind = forms.ChoiceField(
+        required=False, choices=[("", "—"), *HardwareKind.choices], label="Hardware kind"
+    )
+    fp16_tflops = forms.FloatField(
+        required=False, min_value=0.1, max_value=100_000, label="FP16 TFLOPS"
+    )
+    gpu_count = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_GPU_COUNT, label="GPUs"
+    )
+    model = forms.CharField(max_length=80, label="Model")
+    quant = forms.CharField(max_length=40, label="Quantization")
+    context = forms.IntegerField(
+        required=False, min_value=1, max_value=10_485_760, label="Context (tokens)"
+    )
+    kv_cache_type = forms.ChoiceField(required=False, choices=KV_CACHE_TYPES, label="KV cache")
+    runtime = forms.ChoiceField(required=False, choices=RUNTIMES, label="Runtime")
+    system_ram_gb = forms.FloatField(
+        required=False, min_value=0, max_value=8192, label="System RAM (GB)"
+    )
+    drives_display = forms.BooleanField(required=False, label="This GPU also drives my display")
+
+    def clean_hardware(self):
+        slug = self.cleaned_data["hardware"].strip()
+        if slug == CUSTOM:
+            return None
+        try:
+            hardware, memory_gb = Hardware.objects.published().resolve(slug)
+        except Exception:
+            raise forms.ValidationError(f"We have no hardware called “{slug}”.") from None
+        self.resolved_memory_gb = memory_gb
+        return hardware
+
+    def clean_model(self):
+        slug = self.cleaned_data["model"].strip()
+        model = Model.objects.published().select_related("family").filter(slug=slug).first()
+        if model is None:
+            raise forms.ValidationError(f"We have no model called “{slug}”.")
+        return model
+
+    def clean_quant(self):
+        name = self.cleaned_data["quant"].strip()
+        quant = (
+            QuantFormat.objects.filter(name=name).first()
+            or QuantFormat.objects.filter(slug=name.lower()).first()
+        )
+        if quant is None:
+            raise forms.ValidationError(f"We have no quantization called “{name}”.")
+        return quant
+
+    def clean(self):
+        data = super().clean()
+        hardware, model, quant = data.get("hardware"), data.get("model"), data.get("quant")
+        if "hardware" in data and hardware is None:
+            for field in ("memory_gb", "bandwidth_gb_s", "hardware_kind"):
+                if not data.get(field):
+                    self.add_error(field, "Custom hardware needs its memory, bandwidth and kind.")
+        data["runtime"] = data.get("runtime") or "llama-cpp"
+        data["kv_cache_type"] = data.get("kv_cache_type") or "f16"
+        data["gpu_count"] = data.get("gpu_count") or 1
+        if data.get("system_ram_gb") is None:
+            data["system_ram_gb"] = DEFAULT_SYSTEM_RAM_GB
+        context = data.get("context") or DEFAULT_CONTEXT
+        if model is not None:
+            if model.max_context and context > model.max_context:
+                self.add_error(
+                    "context",
+                    f"{model.name} supports at most {model.max_context:,} tokens of context.",
+                )
+            elif model.modality == "text" and not data.get("context"):
+                context = min(context, model.max_context or context)
+        data["context"] = context
+        profile = RUNTIME_PROFILES[data["runtime"]]
+        runtime_name = dict(RUNTIMES)[data["runtime"]]
+        if quant is not None and quant.family not in profile.formats:
+            formats = "/".join(sorted(fmt.upper() for fmt in profile.formats))
+            self.add_error(
+                "quant",
+                f"{runtime_name} cannot load {quant.get_family_display()} files such as "
+                f"{quant.name}; pick a {formats} quant or another runtime.",
+            )
+        kind = hardware.kind if hardware else data.get("hardware_kind")
+        backend = hardware.backend if hardware else None
+        if profile.apple_only and kind and kind != HardwareKind.APPLE_SILICON:
+            self.add_error("runtime", f"{runtime_name} runs only on Apple Silicon Macs.")
+        elif backend and backend not in profile.backends:
+            self.add_error("runtime", f"{runtime_name} has no {backend} backend for this hardware.")
+        if (
+            quant is not None
+            and quant.family == "mlx"
+            and kind
+            and kind != HardwareKind.APPLE_SILICON
+        ):
+            self.add_error("quant", "MLX quantizations run only on Apple Silicon.")
+        memory = data.get("memory_gb")
+        if hardware is not None and memory and hardware.memory_options_gb:
+            if int(memory) not in hardware.memory_options_gb:
+                options = ", ".join(f"{gb} GB" for gb in hardware.memory_options_gb)
+                self.add_error("memory_gb", f"{hardware.name} is sold with {options}.")
+        return data
+
+    def error_payload(self):
+        """The first error as the API's {"error": ..., "field": ...}."""
+        field, errors = next(iter(self.errors.items()))
+        return {"error": errors[0], "field": None if field == "__all__" else field}

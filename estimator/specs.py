@@ -1,0 +1,259 @@
+"""Input dataclasses of the estimator, and their construction from catalog CSV rows / dicts.
+
+Row converters take plain mappings (a csv.DictReader row, or a dict built from a model
+instance), so the benchmark script and a Django management command share them.
+"""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from estimator.constants import DEFAULT_SYSTEM_RAM_BANDWIDTH_GB_S, DEFAULT_SYSTEM_RAM_GB
+
+HARDWARE_KINDS = frozenset({"discrete_gpu", "datacenter_gpu", "apple_silicon", "apu", "cpu"})
+UNIFIED_MEMORY_KINDS = frozenset({"apple_silicon", "apu"})
+BACKENDS = frozenset({"cuda", "rocm", "metal", "vulkan", "sycl", "cpu"})
+ATTENTION_KINDS = frozenset({"mha", "gqa", "mla", "sliding"})
+MODALITIES = frozenset({"text", "image", "speech"})
+QUANT_FAMILIES = frozenset({"gguf", "awq", "gptq", "exl2", "mlx", "fp"})
+
+
+@dataclass(frozen=True)
+class HardwareSpec:
+    """One kind of accelerator (or a CPU-only machine) and the system around it.
+
+    memory_gb is the capacity as marketed (per card; the whole pool for unified memory; 0 for a
+    CPU). gpu_count identical cards; `secondary` describes a second, different card type
+    (its own gpu_count cards). System RAM and the display flag are read from the primary.
+    """
+
+    kind: str
+    memory_gb: float
+    bandwidth_gb_s: float
+    fp16_tflops: float | None = None
+    gpu_count: int = 1
+    system_ram_gb: float = DEFAULT_SYSTEM_RAM_GB
+    system_ram_bandwidth_gb_s: float = DEFAULT_SYSTEM_RAM_BANDWIDTH_GB_S
+    backend: str = "cuda"
+    drives_display: bool = False
+    secondary: "HardwareSpec | None" = None
+    name: str = ""
+    wired_limit_gb: float | None = None  # Apple Silicon: a raised iogpu.wired_limit_mb, in GiB
+
+    def __post_init__(self):
+        if self.kind not in HARDWARE_KINDS:
+            raise ValueError(f"unknown hardware kind {self.kind!r}")
+        if self.backend not in BACKENDS:
+            raise ValueError(f"unknown backend {self.backend!r}")
+        if self.gpu_count < 1:
+            raise ValueError("gpu_count must be at least 1")
+
+    @property
+    def unified_memory(self) -> bool:
+        return self.kind in UNIFIED_MEMORY_KINDS
+
+    def cards(self) -> tuple["HardwareSpec", ...]:
+        """Every GPU as its own single-card spec, primary cards first; empty for a CPU."""
+        if self.kind == "cpu":
+            return ()
+        count = 1 if self.unified_memory else self.gpu_count
+        own = (replace(self, gpu_count=1, secondary=None),) * count
+        return own + (self.secondary.cards() if self.secondary else ())
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model's shape. For MoE models active_params_b < params_b."""
+
+    params_b: float
+    active_params_b: float | None = None
+    layers: int = 0
+    kv_heads: int = 0
+    head_dim: int = 0
+    attention_kind: str = "gqa"
+    sliding_window: int | None = None
+    full_attention_layers: int | None = None
+    kv_lora_rank: int | None = None
+    rope_head_dim: int | None = None
+    max_context: int = 0
+    modality: str = "text"
+    hidden_size: int | None = None
+    attention_heads: int | None = None
+    vocab_size: int | None = None
+    expert_count: int | None = None
+    experts_per_token: int | None = None
+    slug: str = ""
+    hf_repo: str = ""
+
+    def __post_init__(self):
+        if self.attention_kind not in ATTENTION_KINDS:
+            raise ValueError(f"unknown attention kind {self.attention_kind!r}")
+        if self.modality not in MODALITIES:
+            raise ValueError(f"unknown modality {self.modality!r}")
+
+    @property
+    def active_b(self) -> float:
+        return self.active_params_b or self.params_b
+
+    @property
+    def is_moe(self) -> bool:
+        return self.active_b < self.params_b
+
+
+@dataclass(frozen=True)
+class QuantSpec:
+    """A weight format. file_size_bytes, when the catalog knows it, beats params x bpw."""
+
+    name: str
+    family: str
+    bits_per_weight: float
+    file_size_bytes: int | None = None
+
+    def __post_init__(self):
+        if self.family not in QUANT_FAMILIES:
+            raise ValueError(f"unknown quant family {self.family!r}")
+
+    @property
+    def is_quantized(self) -> bool:
+        """Below 16-bit floats: matrix kernels have to unpack the weights."""
+        return self.bits_per_weight < 15
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One measured run. context_tokens follows llama-bench: decode is tgN (N tokens generated
+    from an empty context), prefill is ppN (a prompt of N tokens)."""
+
+    hardware: HardwareSpec
+    model: ModelSpec
+    quant: QuantSpec
+    context_tokens: int
+    gpu_count: int = 1
+    decode_tok_s: float | None = None
+    prefill_tok_s: float | None = None
+    runtime: str = "llama-cpp"
+
+    @property
+    def setup(self) -> HardwareSpec:
+        """The hardware as measured, with this run's GPU count."""
+        if self.hardware.kind == "cpu" or self.hardware.gpu_count == self.gpu_count:
+            return self.hardware
+        return replace(self.hardware, gpu_count=self.gpu_count)
+
+
+def _number(row: Mapping, key: str) -> float | None:
+    value = row.get(key)
+    if value is None or str(value).strip() == "":
+        return None
+    return float(value)
+
+
+def _integer(row: Mapping, key: str) -> int | None:
+    value = _number(row, key)
+    return None if value is None else int(value)
+
+
+def hardware_from_row(
+    row: Mapping,
+    *,
+    memory_gb: float | None = None,
+    gpu_count: int = 1,
+    system_ram_gb: float | None = None,
+    system_ram_bandwidth_gb_s: float | None = None,
+    drives_display: bool = False,
+) -> HardwareSpec:
+    """A HardwareSpec from a hardware.csv row; unified-memory parts use their own pool as RAM."""
+    kind = row["kind"]
+    bandwidth = _number(row, "bandwidth_gb_s")
+    capacity = memory_gb if memory_gb is not None else (_number(row, "memory_gb") or 0.0)
+    if kind in UNIFIED_MEMORY_KINDS:
+        ram_gb, ram_bandwidth = capacity, bandwidth
+    elif kind == "cpu":
+        capacity = 0.0
+        ram_gb = system_ram_gb or DEFAULT_SYSTEM_RAM_GB
+        ram_bandwidth = bandwidth
+    else:
+        ram_gb = system_ram_gb or DEFAULT_SYSTEM_RAM_GB
+        ram_bandwidth = system_ram_bandwidth_gb_s or DEFAULT_SYSTEM_RAM_BANDWIDTH_GB_S
+    return HardwareSpec(
+        kind=kind,
+        memory_gb=capacity,
+        bandwidth_gb_s=bandwidth,
+        fp16_tflops=_number(row, "fp16_tflops"),
+        gpu_count=gpu_count,
+        system_ram_gb=ram_gb,
+        system_ram_bandwidth_gb_s=ram_bandwidth,
+        backend=row.get("backend") or "cpu",
+        drives_display=drives_display,
+        name=row.get("slug", ""),
+    )
+
+
+_EXPERT_COUNT = re.compile(r"(\d+) (?:routed )?(?:experts|\+)")
+_EXPERTS_ACTIVE = re.compile(r"top-(\d+)|(\d+) (?:routed )?(?:active|expert per token)")
+
+
+def expert_counts(notes: str) -> tuple[int | None, int | None]:
+    """(experts, active experts per token) from a models.csv note such as
+    '128 experts, 8 active per token' or '8 experts, top-2 routing'."""
+    total = _EXPERT_COUNT.search(notes or "")
+    active = _EXPERTS_ACTIVE.search(notes or "")
+    return (
+        int(total.group(1)) if total else None,
+        int(next(g for g in active.groups() if g)) if active else None,
+    )
+
+
+def model_from_row(row: Mapping) -> ModelSpec:
+    """A ModelSpec from a models.csv row."""
+    params_b = _number(row, "params_b")
+    active_b = _number(row, "active_params_b") or params_b
+    experts, active_experts = (None, None)
+    if active_b < params_b:
+        experts, active_experts = expert_counts(row.get("notes", ""))
+    return ModelSpec(
+        params_b=params_b,
+        active_params_b=active_b,
+        layers=_integer(row, "num_layers") or 0,
+        kv_heads=_integer(row, "num_kv_heads") or 0,
+        head_dim=_integer(row, "head_dim") or 0,
+        attention_kind=row.get("attention_kind") or "gqa",
+        sliding_window=_integer(row, "sliding_window"),
+        full_attention_layers=_integer(row, "full_attention_layers"),
+        kv_lora_rank=_integer(row, "kv_lora_rank"),
+        rope_head_dim=_integer(row, "rope_head_dim"),
+        max_context=_integer(row, "max_context") or 0,
+        modality=row.get("modality") or "text",
+        hidden_size=_integer(row, "hidden_size"),
+        attention_heads=_integer(row, "num_attention_heads"),
+        vocab_size=_integer(row, "vocab_size"),
+        expert_count=experts,
+        experts_per_token=active_experts,
+        slug=row.get("slug", ""),
+        hf_repo=row.get("hf_repo", ""),
+    )
+
+
+def quant_from_row(row: Mapping, *, file_size_bytes: int | None = None) -> QuantSpec:
+    """A QuantSpec from a quant_formats.csv row (measured bpw, else the format's nominal bpw)."""
+    bits = _number(row, "bits_per_weight") or _number(row, "bpw_nominal")
+    return QuantSpec(row["name"], row["family"], bits, file_size_bytes)
+
+
+def measurement_from_row(
+    row: Mapping,
+    hardware: Mapping[str, HardwareSpec],
+    models: Mapping[str, ModelSpec],
+    quants: Mapping[str, QuantSpec],
+) -> Measurement:
+    """A Measurement from a benchmarks.csv row, given specs keyed by slug / quant name."""
+    return Measurement(
+        hardware=hardware[row["hardware"]],
+        model=models[row["model"]],
+        quant=quants[row["quant"]],
+        context_tokens=int(row["context_tokens"]),
+        gpu_count=_integer(row, "gpu_count") or 1,
+        decode_tok_s=_number(row, "decode_tok_s"),
+        prefill_tok_s=_number(row, "prefill_tok_s"),
+        runtime=row.get("runtime") or "llama-cpp",
+    )

@@ -1,0 +1,87 @@
+"""How well the calibrated speed model predicts measurements it was not fitted on."""
+
+import statistics
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+
+from estimator.calibration import measurement_row, out_of_fold_predictions
+from estimator.fitting import quantile
+from estimator.memory import weights_bytes
+from estimator.specs import Measurement
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    """Absolute percentage errors (%) of out-of-fold predictions, and of the naive estimate
+    (decode: bandwidth / model size; prefill: peak FP16 FLOPS / (2 x active params))."""
+
+    decode_count: int
+    decode_median_ape: float
+    decode_p90_ape: float
+    prefill_count: int
+    prefill_median_ape: float
+    prefill_p90_ape: float
+    naive_decode_median_ape: float
+    naive_decode_p90_ape: float
+    naive_prefill_count: int
+    naive_prefill_median_ape: float
+    naive_prefill_p90_ape: float
+
+
+def naive_decode_tok_s(measurement: Measurement) -> float:
+    """The rule of thumb: memory bandwidth divided by the model's size."""
+    hardware = measurement.setup
+    bandwidth = (
+        hardware.bandwidth_gb_s if hardware.kind != "cpu" else hardware.system_ram_bandwidth_gb_s
+    )
+    return bandwidth * 1e9 / weights_bytes(measurement.model, measurement.quant)
+
+
+def naive_prefill_tok_s(measurement: Measurement) -> float | None:
+    """Peak FP16 FLOPS over 2 FLOPs per active parameter; None without a TFLOPS figure."""
+    tflops = measurement.setup.fp16_tflops
+    return tflops * 1e12 / (2 * measurement.model.active_b * 1e9) if tflops else None
+
+
+def _ape(predicted: float, measured: float) -> float:
+    return abs(predicted - measured) / measured * 100
+
+
+def _median_p90(errors: list[float]) -> tuple[float, float]:
+    if not errors:
+        return float("nan"), float("nan")
+    return statistics.median(errors), quantile(errors, 0.9)
+
+
+def cross_validate(
+    measurements: Sequence[Measurement],
+    fold_of: Callable[[Measurement], Hashable] | None = None,
+) -> CrossValidation:
+    """Out-of-fold errors: leave-one-out by default, or one fold per fold_of(measurement)
+    (e.g. lambda m: m.hardware.name for leave-one-hardware-out)."""
+    rows = [measurement_row(m) for m in measurements]
+    folds = [fold_of(m) if fold_of else index for index, m in enumerate(measurements)]
+    decode_errors, prefill_errors = [], []
+    for index, decode, prefill in out_of_fold_predictions(rows, folds):
+        measured = measurements[index]
+        if measured.decode_tok_s and decode:
+            decode_errors.append(_ape(decode, measured.decode_tok_s))
+        if measured.prefill_tok_s and prefill:
+            prefill_errors.append(_ape(prefill, measured.prefill_tok_s))
+    naive_decode = [
+        _ape(naive_decode_tok_s(m), m.decode_tok_s) for m in measurements if m.decode_tok_s
+    ]
+    naive_prefill = [
+        _ape(naive_prefill_tok_s(m), m.prefill_tok_s)
+        for m in measurements
+        if m.prefill_tok_s and naive_prefill_tok_s(m)
+    ]
+    return CrossValidation(
+        len(decode_errors),
+        *_median_p90(decode_errors),
+        len(prefill_errors),
+        *_median_p90(prefill_errors),
+        *_median_p90(naive_decode),
+        len(naive_prefill),
+        *_median_p90(naive_prefill),
+    )

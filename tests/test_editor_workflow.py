@@ -1,0 +1,119 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from catalog.models import Benchmark, Hardware, Offer
+
+pytestmark = pytest.mark.django_db
+
+SUBMISSION = {
+    "hardware": "rtx-4090",
+    "gpu_count": "1",
+    "model": "llama-3.1-8b",
+    "quant": "Q4_K_M",
+    "runtime": "llama-cpp",
+    "runtime_version": "",
+    "command": "llama-bench -m llama-3.1-8b-q4_k_m.gguf",
+    "source_url": "https://example.com/my-results",
+    "submitter_email": "",
+    "submit": "1",
+}
+
+
+def test_submitted_benchmark_is_unverified_in_review_and_hidden(client):
+    data = {
+        **SUBMISSION,
+        "pasted_output": "| model | size | params | backend | ngl | test | t/s |\n"
+        "| --- | ---: | ---: | --- | --: | ---: | ---: |\n"
+        "| llama 8B Q4_K - Medium | 4.58 GiB | 8.03 B | CUDA | 99 | tg128 | 150.50 ± 0.3 |\n",
+    }
+    response = client.post("/benchmarks/submit/", data)
+    assert response.status_code == 200
+    assert "review queue" in response.content.decode()
+    submitted = Benchmark.objects.get(source_url="https://example.com/my-results")
+    assert submitted.decode_tok_s == 150.5 and submitted.context_tokens == 128
+    assert submitted.status == "in_review" and not submitted.verified
+    assert "my-results" not in client.get("/benchmarks/").content.decode()
+
+
+def test_submission_without_any_speed_is_rejected_inline(client):
+    response = client.post("/benchmarks/submit/", {**SUBMISSION, "context_tokens": "512"})
+    assert response.status_code == 400
+    assert "Give a decode or prefill speed" in response.content.decode()
+    assert not Benchmark.objects.filter(source_url="https://example.com/my-results").exists()
+
+
+def test_submission_honeypot_stores_nothing(client):
+    data = {**SUBMISSION, "decode_tok_s": "99", "context_tokens": "128", "website": "x"}
+    assert client.post("/benchmarks/submit/", data).status_code == 200
+    assert not Benchmark.objects.filter(source_url="https://example.com/my-results").exists()
+
+
+def test_editor_verifies_a_submission_and_it_appears(editor_client, client):
+    data = {**SUBMISSION, "decode_tok_s": "99.5", "context_tokens": "128"}
+    client.post("/benchmarks/submit/", data)
+    submitted = Benchmark.objects.get(source_url="https://example.com/my-results")
+    response = editor_client.post(
+        reverse("admin:catalog_benchmark_changelist"),
+        {"action": "verify_benchmarks", "_selected_action": [submitted.pk]},
+    )
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.verified and submitted.status == "published"
+    assert "99.5" in client.get("/benchmarks/", {"hardware": "rtx-4090"}).content.decode()
+
+
+def make_offer(**fields):
+    values = {
+        "hardware": Hardware.objects.get(slug="rtx-4090"),
+        "retailer": "Example Store",
+        "url": "https://shop.example.com/rtx-4090",
+        "price": 1799,
+        "last_checked": datetime.date.today(),
+        **fields,
+    }
+    return Offer.objects.create(**values)
+
+
+def test_go_counts_the_click_and_redirects_to_the_stored_url(client):
+    offer = make_offer()
+    response = client.get(f"/go/{offer.pk}/?next=https://evil.example.com")
+    assert response.status_code == 302
+    assert response["Location"] == "https://shop.example.com/rtx-4090"
+    offer.refresh_from_db()
+    assert offer.clicks == 1
+
+
+def test_go_hides_offers_not_checked_for_30_days(client):
+    offer = make_offer(last_checked=datetime.date.today() - datetime.timedelta(days=31))
+    assert client.get(f"/go/{offer.pk}/").status_code == 404
+    assert client.get("/go/999999/").status_code == 404
+
+
+def test_history_records_changes_and_reverts(editor_client):
+    hardware = Hardware.objects.get(slug="rtx-4090")
+    hardware.street_price_usd = 1999
+    hardware.save()
+    hardware.street_price_usd = 2199
+    hardware.save()
+    history = hardware.history.order_by("history_date")
+    assert [h.street_price_usd for h in history][-2:] == [1999, 2199]
+    previous = history[len(history) - 2]
+    previous.instance.save()
+    hardware.refresh_from_db()
+    assert hardware.street_price_usd == 1999
+    url = reverse("admin:catalog_hardware_history", args=[hardware.pk])
+    assert editor_client.get(url).status_code == 200
+
+
+def test_admin_login_locks_out_after_repeated_failures(client):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("boss", "boss@example.com", "correct-horse-battery")
+    url = reverse("admin:login")
+    for _ in range(5):
+        client.post(url, {"username": "boss", "password": "wrong"})
+    response = client.post(url, {"username": "boss", "password": "correct-horse-battery"})
+    assert response.status_code in {403, 429}
+    assert "_auth_user_id" not in client.session

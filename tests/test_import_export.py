@@ -1,0 +1,62 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from tablib import Dataset
+
+from catalog.models import Hardware
+from catalog.resources import HardwareResource
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "slug,name,vendor,kind,memory_gb,bandwidth_gb_s,backend,source_url,status\n"
+GOOD_NEW = "test-import-card,Import Card,nvidia,discrete_gpu,16,500,cuda,https://example.com/a,published\n"
+GOOD_UPDATE = "rtx-4090,GeForce RTX 4090,nvidia,discrete_gpu,24,1111,cuda,https://example.com/b,published\n"
+BAD = "bad-card,Bad Card,nvidia,discrete_gpu,-4,500,cuda,https://example.com/c,published\n"
+
+
+def run_import(text, dry_run):
+    dataset = Dataset().load(text, format="csv")
+    return HardwareResource().import_data(dataset, dry_run=dry_run, raise_errors=False)
+
+
+def test_dry_run_reports_row_errors_and_writes_nothing():
+    result = run_import(HEADER + GOOD_NEW + BAD, dry_run=True)
+    assert result.has_validation_errors()
+    invalid = result.invalid_rows[0]
+    assert invalid.number == 2
+    assert "memory_gb" in invalid.error_dict or "__all__" in invalid.error_dict
+    assert not Hardware.objects.filter(slug__in=["test-import-card", "bad-card"]).exists()
+
+
+def test_any_invalid_row_stops_the_whole_import():
+    result = run_import(HEADER + GOOD_NEW + BAD, dry_run=False)
+    assert result.has_validation_errors()
+    assert not Hardware.objects.filter(slug="test-import-card").exists()
+
+
+def test_valid_import_creates_and_updates_by_slug():
+    result = run_import(HEADER + GOOD_NEW + GOOD_UPDATE, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert Hardware.objects.get(slug="test-import-card").memory_gb == 16
+    assert Hardware.objects.get(slug="rtx-4090").bandwidth_gb_s == 1111
+    assert Hardware.objects.filter(slug="rtx-4090").count() == 1
+
+
+def test_admin_import_preview_shows_errors_to_the_editor(editor_client):
+    from django.contrib.auth.models import Permission
+
+    upload = SimpleUploadedFile("hw.csv", (HEADER + BAD).encode(), content_type="text/csv")
+    response = editor_client.post(
+        reverse("admin:catalog_hardware_import"),
+        {"import_file": upload, "format": "0", "resource": "0"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Errors" in html or "errors" in html
+    assert not Hardware.objects.filter(slug="bad-card").exists()
+    assert Permission.objects.filter(codename="change_hardware").exists()
+
+
+def test_export_csv_contains_the_catalog(editor_client):
+    csv_text = HardwareResource().export().csv
+    assert "rtx-4090" in csv_text and "nvidia" in csv_text
