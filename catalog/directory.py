@@ -273,3 +273,116 @@ def benchmarks_csv_response(benchmarks):
             ]
         )
     return response
+
+
+def similar_hardware(hw, count=4):
+    """The nearest published hardware of a comparable kind by memory, bandwidth and price
+    (relative differences, so a 24 GB card's neighbours are other ~24 GB cards)."""
+    candidates = Hardware.objects.for_listing().exclude(pk=hw.pk).exclude(memory_gb=None)
+    if hw.memory_gb is None:
+        return []
+
+    def distance(other):
+        score = abs(other.memory_gb - hw.memory_gb) / hw.memory_gb
+        score += abs(other.bandwidth_gb_s - hw.bandwidth_gb_s) / hw.bandwidth_gb_s
+        if hw.price_usd and other.price_usd:
+            score += abs(float(other.price_usd - hw.price_usd)) / float(hw.price_usd)
+        else:
+            score += 0.5
+        return score
+
+    return sorted(candidates, key=lambda other: (distance(other), other.name))[:count]
+
+
+def measured_decode_chart(benchmarks, title):
+    """Bars of single-GPU measured decode speed, one per model/quant/length measured."""
+    rows = [
+        (f"{b.model.name} {b.quant.name} · {b.context_tokens}", b.decode_tok_s, b.verified)
+        for b in benchmarks
+        if b.decode_tok_s and b.gpu_count == 1
+    ][:CHART_MAX_BARS]
+    if not rows:
+        return None
+    return horizontal_bar_chart(
+        title, "Measured decode tokens per second, one bar per measurement.", "tokens/s", rows
+    )
+
+
+def model_sizes(model, quants, files):
+    """(quant, GB, basis) for each quant: the published file's size when known, else computed."""
+    from estimator import service
+
+    by_quant = {f.quant_id: f for f in files}
+    sizes = []
+    for quant in quants:
+        known = by_quant.get(quant.pk)
+        if known and known.size_bytes:
+            sizes.append((quant, known.size_bytes / 1e9, "file", known))
+        else:
+            gb = service.weights_gb(model, quant)
+            sizes.append((quant, gb, "computed", None))
+    return sizes
+
+
+def minimum_hardware(model, quants, hardware, calibration):
+    """For each quant, the cheapest published hardware that runs the model entirely in its
+    memory (at 4,096 tokens), and the smallest-memory one."""
+    from estimator import service
+
+    hardware = [hw for hw in hardware if hw.memory_gb]
+    rows = []
+    for quant in quants:
+        fitting = [
+            hw
+            for hw in hardware
+            if service.quick_estimate(hw, model, quant, calibration=calibration).verdict == "fits"
+        ]
+        priced = [hw for hw in fitting if hw.price_usd]
+        rows.append(
+            {
+                "quant": quant,
+                "cheapest": min(priced, key=lambda hw: hw.price_usd, default=None),
+                "smallest": min(fitting, key=lambda hw: (hw.memory_gb, hw.name), default=None),
+            }
+        )
+    return rows
+
+
+# Which glossary terms explain a model's architecture, by what it is built from.
+TERMS_BY_FEATURE = {
+    "always": ["parameters", "quantization", "kv-cache", "context-length"],
+    "moe": ["moe", "active-parameters", "expert-offloading"],
+    "gqa": ["gqa"],
+    "mha": ["mha"],
+    "mla": ["mla"],
+    "sliding": ["sliding-window-attention"],
+    "image": ["diffusion-model"],
+    "speech": ["speech-to-text"],
+}
+
+
+def terms_for(model):
+    from glossary.models import Term
+
+    slugs = list(TERMS_BY_FEATURE["always"] if model.modality == "text" else [])
+    slugs += TERMS_BY_FEATURE.get(model.attention_kind, [])
+    slugs += TERMS_BY_FEATURE["moe"] if model.is_moe else []
+    slugs += TERMS_BY_FEATURE.get(model.modality, [])
+    return Term.objects.published().filter(slug__in=slugs).only("slug", "name", "abbreviation")
+
+
+RUNTIME_KINDS_FOR_MODALITY = {
+    "text": {"llm_runtime", "ui"},
+    "image": {"image"},
+    "speech": {"speech"},
+}
+
+
+def runtimes_for(model):
+    """Published runtimes that run this kind of model, text runtimes only when they load GGUF
+    or safetensors checkpoints (every text model in the catalog ships as both)."""
+    kinds = RUNTIME_KINDS_FOR_MODALITY[model.modality]
+    runtimes = Runtime.objects.published().filter(kind__in=kinds)
+    if model.modality == "text":
+        return [r for r in runtimes if {"gguf", "safetensors"} & set(r.formats)]
+    return list(runtimes)

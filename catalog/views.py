@@ -13,6 +13,7 @@ from catalog.filters import (
 )
 from catalog.models import Benchmark, Hardware, Model, QuantFormat, Runtime
 from catalog.structured_data import page_context
+from estimator import service
 
 
 @cache_public_page
@@ -45,19 +46,30 @@ def hardware_list(request):
 
 @cache_public_page
 def hardware_detail(request, slug):
+    from estimator.matrix import hardware_matrix
+
     hardware, memory_gb = Hardware.objects.published().resolve(slug)
-    benchmarks = (
+    benchmarks = list(
         Benchmark.objects.for_listing()
         .filter(hardware=hardware)
         .order_by("model__name", "quant__name", "gpu_count", "context_tokens")
     )
+    offers = list(hardware.offers.fresh())
     context = {
         "hardware": hardware,
         "memory_gb": memory_gb,
+        "selected_slug": slug,
         "benchmarks": benchmarks,
+        "chart": directory.measured_decode_chart(
+            benchmarks, f"Measured decode speed on {hardware.name}"
+        ),
+        "matrix": hardware_matrix(hardware, memory_gb),
+        "prices": hardware.prices.all()[:24],
+        "offers": offers,
+        "similar": directory.similar_hardware(hardware),
         **page_context(
             [("Hardware", "/hardware/"), (hardware.name, request.path)],
-            structured_data.hardware_product(hardware),
+            structured_data.hardware_product(hardware, offers),
         ),
     }
     return render(request, "catalog/hardware_detail.html", context)
@@ -76,19 +88,37 @@ def model_list(request):
 
 @cache_public_page
 def model_detail(request, slug):
+    from estimator.matrix import model_matrix
+
     model = get_object_or_404(Model.objects.for_listing(), slug=slug)
-    benchmarks = (
+    benchmarks = list(
         Benchmark.objects.for_listing()
         .filter(model=model)
         .order_by("hardware__name", "quant__name", "gpu_count", "context_tokens")
     )
+    quants = list(QuantFormat.objects.published().filter(family="gguf"))
+    text_model = model.modality == "text"
+    hardware = list(Hardware.objects.for_listing()) if text_model else []
+    calibration = service.current_calibration()[0] if text_model else None
+    minimum_quants = [q for q in quants if q.name in MINIMUM_QUANTS]
     context = {
         "model": model,
         "benchmarks": benchmarks,
-        "quants": QuantFormat.objects.published(),
+        "sizes": directory.model_sizes(model, quants, model.files.all()),
+        "matrix": model_matrix(model, hardware, quants, benchmarks, calibration)
+        if text_model
+        else None,
+        "minimum": directory.minimum_hardware(model, minimum_quants, hardware, calibration)
+        if text_model
+        else [],
+        "runtimes": directory.runtimes_for(model),
+        "terms": directory.terms_for(model),
         **page_context([("Models", "/models/"), (model.name, model.get_absolute_url())]),
     }
     return render(request, "catalog/model_detail.html", context)
+
+
+MINIMUM_QUANTS = {"F16", "Q8_0", "Q4_K_M", "IQ2_XXS"}
 
 
 @cache_public_page
@@ -112,6 +142,7 @@ def runtime_detail(request, slug):
     )
     context = {
         "runtime": runtime,
+        "errors": runtime.errors.published().order_by("title"),
         **page_context(
             [("Tools", "/tools/"), (runtime.name, runtime.get_absolute_url())],
             structured_data.software_application(runtime),

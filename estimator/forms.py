@@ -62,7 +62,7 @@ class EstimateForm(forms.Form):
             hardware, memory_gb = Hardware.objects.published().resolve(slug)
         except Exception:
             raise forms.ValidationError(f"We have no hardware called “{slug}”.") from None
-        self.resolved_memory_gb = memory_gb
+        self.variant_memory_gb = memory_gb if memory_gb != hardware.memory_gb else None
         return hardware
 
     def clean_model(self):
@@ -86,8 +86,11 @@ class EstimateForm(forms.Form):
         data = super().clean()
         hardware, model, quant = data.get("hardware"), data.get("model"), data.get("quant")
         if "hardware" in data and hardware is None:
-            for field in ("memory_gb", "bandwidth_gb_s", "hardware_kind"):
-                if not data.get(field):
+            needed = ["bandwidth_gb_s", "hardware_kind"]
+            if data.get("hardware_kind") != HardwareKind.CPU:
+                needed.append("memory_gb")
+            for field in needed:
+                if not data.get(field) and field not in self.errors:
                     self.add_error(field, "Custom hardware needs its memory, bandwidth and kind.")
         data["runtime"] = data.get("runtime") or "llama-cpp"
         data["kv_cache_type"] = data.get("kv_cache_type") or "f16"
@@ -104,6 +107,7 @@ class EstimateForm(forms.Form):
             elif model.modality == "text" and not data.get("context"):
                 context = min(context, model.max_context or context)
         data["context"] = context
+        data["variant_memory_gb"] = getattr(self, "variant_memory_gb", None)
         profile = RUNTIME_PROFILES[data["runtime"]]
         runtime_name = dict(RUNTIMES)[data["runtime"]]
         if quant is not None and quant.family not in profile.formats:
@@ -137,3 +141,90 @@ class EstimateForm(forms.Form):
         """The first error as the API's {"error": ..., "field": ...}."""
         field, errors = next(iter(self.errors.items()))
         return {"error": errors[0], "field": None if field == "__all__" else field}
+
+
+class ApiEstimateForm(EstimateForm):
+    """The API takes catalog slugs, raw specs, or both (raw values override the catalog's).
+
+    Raw specs not given are filled from the catalog model nearest in size and listed as assumed.
+    """
+
+    hardware = forms.CharField(max_length=80, required=False)
+    model = forms.CharField(max_length=80, required=False)
+    quant = forms.CharField(max_length=40, required=False)
+    params_b = forms.FloatField(required=False, min_value=0.01, max_value=10_000)
+    active_params_b = forms.FloatField(required=False, min_value=0.01, max_value=10_000)
+    layers = forms.IntegerField(required=False, min_value=1, max_value=1_000)
+    kv_heads = forms.IntegerField(required=False, min_value=1, max_value=1_024)
+    head_dim = forms.IntegerField(required=False, min_value=1, max_value=4_096)
+    sliding_window = forms.IntegerField(required=False, min_value=1, max_value=10_485_760)
+    full_attention_layers = forms.IntegerField(required=False, min_value=0, max_value=1_000)
+    bits_per_weight = forms.FloatField(required=False, min_value=1, max_value=32)
+    system_ram_bandwidth_gb_s = forms.FloatField(required=False, min_value=1, max_value=10_000)
+
+    MODEL_FIELDS = [
+        "params_b",
+        "active_params_b",
+        "layers",
+        "kv_heads",
+        "head_dim",
+        "sliding_window",
+        "full_attention_layers",
+    ]
+
+    def clean_hardware(self):
+        if not self.cleaned_data.get("hardware", "").strip():
+            return None
+        return super().clean_hardware()
+
+    def clean_model(self):
+        if not self.cleaned_data.get("model", "").strip():
+            return None
+        return super().clean_model()
+
+    def clean_quant(self):
+        if not self.cleaned_data.get("quant", "").strip():
+            return None
+        return super().clean_quant()
+
+    def clean(self):
+        data = self.cleaned_data
+        assumed = []
+        if "model" in data and data["model"] is None:
+            if not data.get("params_b"):
+                self.add_error("model", "Give a model slug, or its size as params_b.")
+            else:
+                data["model"] = nearest_model(data["params_b"])
+                assumed += [
+                    f"{name} from {data['model'].slug}"
+                    for name in ("layers", "kv_heads", "head_dim")
+                    if not data.get(name)
+                ]
+        if "quant" in data and data["quant"] is None:
+            if not data.get("bits_per_weight"):
+                self.add_error("quant", "Give a quant name, or bits_per_weight.")
+            else:
+                data["quant"] = nearest_gguf_quant(data["bits_per_weight"])
+        overrides = {name: data[name] for name in self.MODEL_FIELDS if data.get(name)}
+        if overrides.get("params_b") and not overrides.get("active_params_b"):
+            overrides["active_params_b"] = overrides["params_b"]
+        if "sliding_window" in overrides:
+            overrides["attention_kind"] = "sliding"
+        data["model_overrides"] = overrides
+        data["assumed"] = assumed
+        data = super().clean()
+        if data.get("hardware") is None and "hardware" in data and not self.errors:
+            if data.get("hardware_kind") == "cpu":
+                data["memory_gb"] = data.get("memory_gb") or 0.0
+        return data
+
+
+def nearest_model(params_b):
+    """The published text model closest in size, for the shape values a caller left out."""
+    candidates = Model.objects.published().filter(modality="text").exclude(layers=None)
+    return min(candidates, key=lambda m: (abs(m.params_b - params_b), m.slug))
+
+
+def nearest_gguf_quant(bits_per_weight):
+    candidates = QuantFormat.objects.filter(family="gguf")
+    return min(candidates, key=lambda q: (abs(q.bits_per_weight - bits_per_weight), q.name))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from estimator import engine, guidance
 from estimator.calibration import Calibration, fit_calibration
+from estimator.constants import DEFAULT_SYSTEM_RAM_BANDWIDTH_GB_S  # noqa: F401 (re-exported)
 from estimator.specs import (
     Measurement,
     hardware_from_row,
@@ -254,7 +255,6 @@ def build_request(
         model=model_spec(model),
         quant=quant_spec(quant),
         context_tokens=context,
-        model_ref=model.hf_repo or model.slug,
         **options,
     )
 
@@ -321,10 +321,14 @@ VERDICT_LABELS = {
 }
 
 
-def weights_label(model, quant):
+def weights_gb(model, quant):
     from estimator.memory import weights_bytes
 
-    return f"{weights_bytes(model_spec(model), quant_spec(quant)) / 1e9:.1f} GB"
+    return weights_bytes(model_spec(model), quant_spec(quant)) / 1e9
+
+
+def weights_label(model, quant):
+    return f"{weights_gb(model, quant):.1f} GB"
 
 
 def kv_cache_label(model, context):

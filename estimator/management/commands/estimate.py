@@ -1,0 +1,86 @@
+"""`manage.py estimate`: the API's answer on the command line (same form, same engine)."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from estimator.answer import answer_for, as_json
+from estimator.forms import ApiEstimateForm
+
+OPTIONS = [
+    "hardware",
+    "model",
+    "quant",
+    "context",
+    "kv_cache_type",
+    "runtime",
+    "memory_gb",
+    "bandwidth_gb_s",
+    "hardware_kind",
+    "fp16_tflops",
+    "gpu_count",
+    "system_ram_gb",
+    "system_ram_bandwidth_gb_s",
+    "params_b",
+    "active_params_b",
+    "layers",
+    "kv_heads",
+    "head_dim",
+    "sliding_window",
+    "full_attention_layers",
+    "bits_per_weight",
+]
+
+
+class Command(BaseCommand):
+    help = "Will a model run on some hardware, and how fast? Same parameters as /api/v1/estimate."
+
+    def add_arguments(self, parser):
+        for name in OPTIONS:
+            parser.add_argument(f"--{name.replace('_', '-')}", dest=name)
+        parser.add_argument("--json", action="store_true", help="Print the API's JSON.")
+
+    def handle(self, *args, **options):
+        params = {name: options[name] for name in OPTIONS if options.get(name) is not None}
+        form = ApiEstimateForm(params)
+        if not form.is_valid():
+            error = form.error_payload()
+            where = f" ({error['field']})" if error["field"] else ""
+            raise CommandError(f"{error['error']}{where}")
+        body = as_json(answer_for(form.cleaned_data))
+        if options["json"]:
+            self.stdout.write(json.dumps(body, indent=2))
+            return
+        self.stdout.write(summary(body))
+
+
+def _speed(label, speed):
+    if not speed:
+        return f"{label}: no estimate"
+    source = f", source {speed['source_url']}" if speed["source_url"] else ""
+    return (
+        f"{label}: {speed['value']} tok/s (range {speed['low']}–{speed['high']}, "
+        f"{speed['basis']}{source})"
+    )
+
+
+def summary(body):
+    memory = body["memory"]
+    inputs = body["inputs"]
+    lines = [
+        f"{inputs['model']} {inputs['quant']} on {inputs['hardware']} "
+        f"at {inputs['context']} tokens ({inputs['runtime']})",
+        f"Verdict: {body['verdict']} — {body['reason']}",
+        f"Memory: weights {memory['weights_gb']} GB + KV cache {memory['kv_cache_gb']} GB + "
+        f"overhead {memory['overhead_gb']} GB = {memory['total_gb']} GB "
+        f"(usable {memory['usable_gb']} GB)",
+        _speed("Decode", body["decode_tok_s"]),
+        _speed("Prefill", body["prefill_tok_s"]),
+        f"Largest quant that fits: {body['largest_quant_that_fits'] or 'none'}; "
+        f"longest context: {body['max_context_that_fits']} tokens",
+    ]
+    lines += [f"  $ {command}" for command in body["commands"]]
+    lines += [f"Note: {note}" for note in body["notes"]]
+    if body["assumed"]:
+        lines.append("Assumed: " + "; ".join(body["assumed"]))
+    return "\n".join(lines)

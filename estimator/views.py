@@ -1,0 +1,69 @@
+import json
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from catalog.caching import cache_public_page
+from catalog.models import Hardware, Model, QuantFormat
+from catalog.structured_data import page_context
+from estimator import service
+from estimator.answer import answer_for, as_json
+from estimator.forms import RUNTIMES, ApiEstimateForm, EstimateForm
+from estimator.methodology import methodology_context
+
+
+def _choices():
+    return {
+        "hardware_choices": Hardware.objects.published().only(
+            "slug", "name", "memory_options_gb", "memory_gb"
+        ),
+        "model_choices": Model.objects.published().only("slug", "name", "modality"),
+        "quant_choices": QuantFormat.objects.published().only("name", "family"),
+    }
+
+
+@require_GET
+@cache_public_page
+def will_it_run(request):
+    """GET form: no query shows the form; a valid query the answer; bad input a 400."""
+    form = EstimateForm(request.GET or None)
+    answer, status = None, 200
+    if request.GET:
+        if form.is_valid():
+            answer = answer_for(form.cleaned_data)
+        else:
+            status = 400
+    context = {
+        "form": form,
+        "answer": answer,
+        "runtimes": RUNTIMES,
+        **_choices(),
+        **page_context([("Will it run?", "/will-it-run/")]),
+    }
+    template = "estimator/will_it_run.html"
+    if request.htmx and request.htmx.target == "result":
+        template += "#result"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+def api_estimate(request):
+    """GET /api/v1/estimate — the same answer as the page, as JSON; errors are 400s."""
+    form = ApiEstimateForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse(form.error_payload(), status=400)
+    return JsonResponse(as_json(answer_for(form.cleaned_data)))
+
+
+@cache_public_page
+def methodology(request):
+    context = {**methodology_context(), **page_context([("Methodology", "/methodology/")])}
+    return render(request, "estimator/methodology.html", context)
+
+
+def calibration_json(request):
+    """The stored calibration, for anyone who wants to check our factors."""
+    calibration, run = service.current_calibration()
+    body = {"calibration": calibration.to_dict(), "run": run.pk if run else None}
+    return JsonResponse(json.loads(json.dumps(body, default=str)))

@@ -1,0 +1,142 @@
+import json
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+PAIR = {"hardware": "rtx-4090", "model": "llama-3.1-8b", "quant": "Q4_K_M", "context": "8192"}
+
+
+def test_empty_form_renders(client):
+    response = client.get("/will-it-run/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="hardware"' in html and "Your answer appears here" in html
+
+
+def test_8b_fits_a_24gb_card_with_commands_and_labelled_speed(client):
+    html = client.get("/will-it-run/", PAIR).content.decode()
+    assert 'class="badge verdict-fits">Fits<' in html
+    assert "tok/s" in html
+    assert "estimated" in html or "measured" in html
+    assert "llama-server -m llama-3.1-8b-Q4_K_M.gguf -c 8192 -ngl 999" in html
+    assert "Largest GGUF quant that fits" in html
+
+
+def test_measured_pair_shows_its_source(client):
+    query = {"hardware": "rtx-4090", "model": "llama-3-8b", "quant": "Q4_K_M", "context": "512"}
+    html = client.get("/will-it-run/", query).content.decode()
+    assert "measured — <a href=\"https://github.com/XiongjieDai/" in html
+    assert "The estimator alone says" in html
+
+
+def test_70b_partially_offloads_on_24gb_with_64gb_ram(client):
+    query = {**PAIR, "model": "llama-3.1-70b", "context": "4096", "system_ram_gb": "64"}
+    html = client.get("/will-it-run/", query).content.decode()
+    assert "verdict-partial_offload" in html
+    assert "layers on the GPU" in html
+
+
+def test_htmx_request_returns_only_the_result_partial(client):
+    response = client.get(
+        "/will-it-run/", PAIR, headers={"HX-Request": "true", "HX-Target": "result"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section id="result"')
+    assert "<header" not in html and "<form" not in html
+
+
+@pytest.mark.parametrize(
+    "changes,field,message",
+    [
+        ({"hardware": "no-such-gpu"}, "hardware", "We have no hardware called"),
+        ({"model": "no-such-model"}, "model", "We have no model called"),
+        ({"quant": "Q9_X"}, "quant", "We have no quantization called"),
+        ({"context": "0"}, "context", "greater than or equal to 1"),
+        ({"context": "999999"}, "context", "supports at most 131,072 tokens"),
+        ({"hardware": "custom", "memory_gb": "-8", "bandwidth_gb_s": "500",
+          "hardware_kind": "discrete_gpu"}, "memory_gb", "greater than or equal to 0.5"),
+        ({"quant": "EXL2 4.0 bpw"}, "quant", "cannot load EXL2 files"),
+        ({"runtime": "mlx-lm", "quant": "MLX 4-bit"}, "runtime", "runs only on Apple Silicon"),
+        ({"hardware": "custom"}, "bandwidth_gb_s", "Custom hardware needs"),
+    ],
+)
+def test_bad_input_gives_400_with_inline_error(client, changes, field, message):
+    response = client.get("/will-it-run/", {**PAIR, **changes})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    api = client.get("/api/v1/estimate", {**PAIR, **changes})
+    assert api.status_code == 400
+    body = api.json()
+    assert body["field"] == field and message in body["error"]
+
+
+def test_api_answer_has_the_documented_shape(client):
+    body = client.get("/api/v1/estimate", PAIR).json()
+    assert body["verdict"] == "fits"
+    assert set(body["memory"]) == {"weights_gb", "kv_cache_gb", "overhead_gb", "total_gb", "usable_gb"}
+    assert body["memory"]["total_gb"] == pytest.approx(
+        body["memory"]["weights_gb"] + body["memory"]["kv_cache_gb"] + body["memory"]["overhead_gb"],
+        abs=0.02,
+    )
+    assert set(body["decode_tok_s"]) == {"value", "low", "high", "basis", "source_url"}
+    assert body["decode_tok_s"]["low"] <= body["decode_tok_s"]["value"] <= body["decode_tok_s"]["high"]
+    assert body["gpu_layers"] == body["total_layers"] == 32
+    assert body["calibration"]["measurements"] == 200
+    assert body["inputs"]["hardware"] == "rtx-4090" and body["inputs"]["context"] == 8192
+
+
+def test_api_raw_specs_with_assumed_defaults(client):
+    query = {"memory_gb": "16", "bandwidth_gb_s": "448", "hardware_kind": "discrete_gpu",
+             "params_b": "8", "bits_per_weight": "4.9", "context": "4096"}
+    body = client.get("/api/v1/estimate", query).json()
+    assert body["verdict"] == "fits"
+    assert body["inputs"]["hardware"] == "custom"
+    assert any(item.startswith("layers from ") for item in body["assumed"])
+    assert body["decode_tok_s"]["basis"] == "estimated"
+
+
+def test_api_raw_values_override_the_catalog(client):
+    slow = client.get("/api/v1/estimate", {**PAIR, "bandwidth_gb_s": "100"}).json()
+    fast = client.get("/api/v1/estimate", PAIR).json()
+    assert slow["inputs"]["bandwidth_gb_s"] == 100
+    assert slow["decode_tok_s"]["value"] < fast["decode_tok_s"]["value"] / 3
+
+
+def test_page_api_and_cli_agree(client, capsys):
+    api = client.get("/api/v1/estimate", PAIR).json()
+    call_command("estimate", "--hardware", "rtx-4090", "--model", "llama-3.1-8b", "--quant",
+                 "Q4_K_M", "--context", "8192", "--json")
+    cli = json.loads(capsys.readouterr().out)
+    assert cli == api
+    html = client.get("/will-it-run/", PAIR).content.decode()
+    assert f"<strong>{api['decode_tok_s']['value']:.0f} tok/s</strong>" in html
+    assert f"{api['memory']['total_gb']:.1f} GB" in html
+
+
+def test_cli_readable_summary_and_error(capsys):
+    call_command("estimate", "--hardware", "rtx-3060-12gb", "--model", "llama-3.1-70b",
+                 "--quant", "Q4_K_M")
+    out = capsys.readouterr().out
+    assert "Verdict: partial_offload" in out or "Verdict: does_not_fit" in out
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="We have no model called"):
+        call_command("estimate", "--hardware", "rtx-4090", "--model", "nope", "--quant", "Q4_K_M")
+
+
+def test_apple_memory_configuration_changes_the_answer(client):
+    query = {"hardware": "apple-m4-max-40c-48gb", "model": "llama-3.1-70b", "quant": "Q4_K_M",
+             "runtime": "llama-cpp"}
+    small = client.get("/api/v1/estimate", query).json()
+    large = client.get("/api/v1/estimate", {**query, "hardware": "apple-m4-max-40c-128gb"}).json()
+    assert small["memory"]["usable_gb"] < large["memory"]["usable_gb"]
+    assert large["verdict"] == "fits"
+
+
+def test_methodology_shows_calibration_and_error(client):
+    html = client.get("/methodology/").content.decode()
+    assert "from <strong>200</strong> measurements" in html
+    assert "Decode, naive bandwidth ÷ model size" in html
