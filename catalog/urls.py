@@ -17,4 +17,5 @@ urlpatterns = [
     path("benchmarks/", views.benchmark_list, name="benchmark_list"),
     path("benchmarks/submit/", views.submit_benchmark, name="submit_benchmark"),
     path("go/<int:pk>/", views.offer_redirect, name="offer_redirect"),
+    path("compare/", views.compare, name="compare"),
 ]

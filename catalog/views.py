@@ -219,3 +219,39 @@ def offer_redirect(request, pk):
     response = HttpResponseRedirect(offer.url)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+@cache_public_page
+def compare(request):
+    from urllib.parse import urlencode
+
+    from catalog import compare as comparing
+
+    slugs = comparing.parse_slugs(request.GET.getlist("hw"))
+    notices = []
+    try:
+        context_tokens = int(request.GET.get("context") or 4096)
+        if not 1 <= context_tokens <= 1_048_576:
+            raise ValueError
+    except ValueError:
+        notices.append("Ignored the context length: it must be a whole number of tokens.")
+        context_tokens = 4096
+    comparison = comparing.build(slugs, request.GET.get("quant") or "Q4_K_M", context_tokens)
+    comparison.notices[:0] = notices
+    kept = [slug for slug, _hw, _gb in comparison.items]
+    remove_urls = [
+        (hw, "/compare/?" + urlencode({"hw": ",".join(s for s in kept if s != slug)}))
+        for slug, hw, _gb in comparison.items
+    ]
+    context = {
+        "comparison": comparison,
+        "kept": kept,
+        "remove_urls": remove_urls,
+        "hardware_choices": Hardware.objects.published().only("slug", "name"),
+        "quant_choices": QuantFormat.objects.published().filter(family="gguf").only("name"),
+        **page_context([("Compare hardware", "/compare/")]),
+    }
+    template = "catalog/compare.html"
+    if request.htmx and request.htmx.target == "compare-results":
+        template += "#results"
+    return render(request, template, context)

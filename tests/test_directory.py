@@ -1,0 +1,164 @@
+import csv
+import io
+import re
+
+import pytest
+
+from catalog.models import Benchmark, Hardware
+
+pytestmark = pytest.mark.django_db
+
+
+def names_in_results(html):
+    results = html.split('id="results"', 1)[1]
+    return re.findall(r'<td><a href="/(?:hardware|models)/[^"]+/">([^<]+)</a></td>', results)
+
+
+def test_hardware_filters_by_vendor_kind_memory_and_price(client):
+    html = client.get(
+        "/hardware/", {"vendor": "amd", "kind": "discrete_gpu", "min_memory": "20"}
+    ).content.decode()
+    names = names_in_results(html)
+    assert names and set(names) == {"AMD Radeon RX 7900 XT", "AMD Radeon RX 7900 XTX"}
+    cheap = names_in_results(client.get("/hardware/", {"max_price": "300"}).content.decode())
+    expected = {hw.name for hw in Hardware.objects.all() if hw.price_usd and hw.price_usd <= 300}
+    assert set(cheap) == expected
+
+
+def test_hardware_sort_by_memory_then_bandwidth(client):
+    names = names_in_results(
+        client.get("/hardware/", {"kind": "datacenter_gpu", "sort": "memory"}).content.decode()
+    )
+    assert names[0] == "AMD Instinct MI300X"
+    fastest = names_in_results(client.get("/hardware/", {"sort": "bandwidth"}).content.decode())
+    assert fastest[0] == "AMD Instinct MI300X"
+
+
+def test_hardware_sort_by_price_per_gb(client):
+    names = names_in_results(
+        client.get("/hardware/", {"kind": "discrete_gpu", "sort": "price_per_gb"}).content.decode()
+    )
+    priced = [hw for hw in Hardware.objects.filter(kind="discrete_gpu") if hw.price_usd]
+    best = min(priced, key=lambda hw: (float(hw.price_usd) / hw.memory_gb, hw.name))
+    assert names[0] == best.name
+
+
+def test_hardware_runs_model_filter_and_speed_sort_use_the_estimator(client):
+    html = client.get(
+        "/hardware/", {"runs_model": "llama-3.1-70b", "runs_quant": "Q4_K_M", "sort": "speed"}
+    ).content.decode()
+    names = names_in_results(html)
+    assert "GeForce RTX 4090" not in names  # 24 GB is not enough for 70B at Q4_K_M
+    assert "AMD Instinct MI300X" in names and "NVIDIA H200 SXM 141GB" in names
+    speeds = [
+        float(v)
+        for v in re.findall(r'<td class="num">([\d.]+) <span class="basis">estimated', html)
+    ]
+    assert speeds == sorted(speeds, reverse=True)
+
+
+def test_bad_filter_values_are_ignored_with_a_note(client):
+    response = client.get("/hardware/", {"min_memory": "lots", "vendor": "nobody", "sort": "zzz"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("Ignored the") == 3
+    assert "GeForce RTX 4090" in html
+
+
+def test_empty_results_suggest_removing_a_filter(client):
+    html = client.get("/hardware/", {"min_memory": "5000"}).content.decode()
+    assert "No hardware matches these filters" in html
+
+
+def test_hardware_htmx_returns_the_results_partial(client):
+    response = client.get(
+        "/hardware/", {"vendor": "apple"}, headers={"HX-Request": "true", "HX-Target": "results"}
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="results"') and "<form" not in html
+
+
+def test_model_filters_and_sorts(client):
+    moe = names_in_results(
+        client.get("/models/", {"architecture": "moe", "sort": "size"}).content.decode()
+    )
+    assert moe[0] in {"DeepSeek-V3", "DeepSeek-R1"}
+    assert "Llama 3.1 8B Instruct" not in moe
+    small = names_in_results(
+        client.get("/models/", {"size": "tiny", "modality": "text"}).content.decode()
+    )
+    assert "Qwen2.5 0.5B Instruct" in small or any("0.5B" in n for n in small)
+    newest = names_in_results(client.get("/models/", {"sort": "release"}).content.decode())
+    assert newest[0].startswith("gpt-oss")
+
+
+def test_models_that_fit_on_a_12gb_card(client):
+    names = names_in_results(client.get("/models/", {"fits_on": "rtx-3060-12gb"}).content.decode())
+    assert "Llama 3.1 8B Instruct" in names
+    assert "Llama 3.1 70B Instruct" not in names
+
+
+def test_tools_filter_by_os_and_backend(client):
+    html = client.get("/tools/", {"os": "macos", "backend": "metal"}).content.decode()
+    assert "MLX / mlx-lm" in html and "vLLM" not in html.split('id="results"')[1]
+
+
+def test_benchmark_filters_sort_csv_and_chart(client):
+    query = {"hardware": "rtx-4090", "quant": "Q4_K_M", "sort": "decode"}
+    html = client.get("/benchmarks/", query).content.decode()
+    expected = list(
+        Benchmark.objects.filter(hardware__slug="rtx-4090", quant__name="Q4_K_M").order_by(
+            "-decode_tok_s"
+        )
+    )
+    assert f"{len(expected)} measurements" in html
+    assert html.count('<rect class="bar') == len([b for b in expected if b.decode_tok_s])
+    response = client.get("/benchmarks/", {**query, "format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == len(expected)
+    assert [float(r["decode_tok_s"]) for r in rows if r["decode_tok_s"]] == [
+        b.decode_tok_s for b in expected if b.decode_tok_s
+    ]
+    assert {r["hardware"] for r in rows} == {"rtx-4090"}
+
+
+def test_chart_has_one_labelled_bar_per_row():
+    from catalog.charts import horizontal_bar_chart
+
+    chart = horizontal_bar_chart(
+        "T", "D", "tokens/s", [("A", 10, False), ("B", 120, True), ("C", None, False)]
+    )
+    assert [bar.label for bar in chart.bars] == ["A", "B"]
+    assert chart.bars[1].width > chart.bars[0].width
+    assert chart.ticks[-1][1] == "150" or chart.ticks[-1][1] == "200"
+
+
+@pytest.mark.parametrize(
+    "query,compared,notice",
+    [
+        ("rtx-4090", 1, "Add at least two"),
+        ("rtx-4090,rtx-3090", 2, None),
+        ("rtx-4090,rtx-3090,rtx-5090,rx-7900-xtx", 4, None),
+        ("rtx-4090,rtx-3090,rtx-5090,rx-7900-xtx,l40s", 4, "up to 4 at once"),
+        ("rtx-4090,nonsense-gpu,rtx-3090", 2, "Not in the catalog, so left out: nonsense-gpu"),
+    ],
+)
+def test_compare_handles_counts_and_unknown_items(client, query, compared, notice):
+    html = client.get("/compare/", {"hw": query}).content.decode()
+    assert html.count('aria-label="Remove ') == compared
+    if notice:
+        assert notice in html
+
+
+def test_compare_marks_best_value_not_by_colour_alone(client):
+    html = client.get("/compare/", {"hw": "rtx-4090,rtx-3090"}).content.decode()
+    row = html.split('<th scope="row">Bandwidth</th>')[1].split("</tr>")[0]
+    assert '<td class="num best">1,008 GB/s<span class="visually-hidden"> (best)</span>' in row
+    assert "<svg" in html and "Decode speed at Q4_K_M" in html
+
+
+def test_compare_add_and_remove_links_keep_the_url_shareable(client):
+    html = client.get("/compare/", {"hw": ["rtx-4090,rtx-3090", "rtx-5090"]}).content.decode()
+    assert html.count('aria-label="Remove ') == 3
+    assert "/compare/?hw=rtx-3090%2Crtx-5090" in html
