@@ -72,7 +72,7 @@ def test_error_page_shows_message_causes_and_numbered_fixes(client):
     make.error(fixes=["Lower the layers: `-ngl 20`.", "Restart."])
     html = client.get("/errors/test-error/").content.decode()
     assert "ggml_test: failed to frobnicate the tensor buffer" in html
-    steps = '<li><p>Lower the layers: <code>-ngl 20</code>.</p></li><li><p>Restart.</p></li>'
+    steps = "<li><p>Lower the layers: <code>-ngl 20</code>.</p></li><li><p>Restart.</p></li>"
     assert f'<ol class="prose">{steps}</ol>' in html
 
 

@@ -15,8 +15,13 @@ from estimator.costs import (
 )
 
 CARD = OwnedHardware(
-    purchase_usd=1600, load_watts=450, idle_watts=30, hours_on_per_day=8, years_of_use=3,
-    resale_usd=400, electricity_usd_per_kwh=0.30,
+    purchase_usd=1600,
+    load_watts=450,
+    idle_watts=30,
+    hours_on_per_day=8,
+    years_of_use=3,
+    resale_usd=400,
+    electricity_usd_per_kwh=0.30,
 )
 SPEED = Throughput(prefill_tok_s=3600, decode_tok_s=36)
 

@@ -9,8 +9,12 @@ from catalog.resources import HardwareResource
 pytestmark = pytest.mark.django_db
 
 HEADER = "slug,name,vendor,kind,memory_gb,bandwidth_gb_s,backend,source_url,status\n"
-GOOD_NEW = "test-import-card,Import Card,nvidia,discrete_gpu,16,500,cuda,https://example.com/a,published\n"
-GOOD_UPDATE = "rtx-4090,GeForce RTX 4090,nvidia,discrete_gpu,24,1111,cuda,https://example.com/b,published\n"
+GOOD_NEW = (
+    "test-import-card,Import Card,nvidia,discrete_gpu,16,500,cuda,https://example.com/a,published\n"
+)
+GOOD_UPDATE = (
+    "rtx-4090,GeForce RTX 4090,nvidia,discrete_gpu,24,1111,cuda,https://example.com/b,published\n"
+)
 BAD = "bad-card,Bad Card,nvidia,discrete_gpu,-4,500,cuda,https://example.com/c,published\n"
 
 

@@ -27,7 +27,7 @@ def test_8b_fits_a_24gb_card_with_commands_and_labelled_speed(client):
 def test_measured_pair_shows_its_source(client):
     query = {"hardware": "rtx-4090", "model": "llama-3-8b", "quant": "Q4_K_M", "context": "512"}
     html = client.get("/will-it-run/", query).content.decode()
-    assert "measured — <a href=\"https://github.com/XiongjieDai/" in html
+    assert 'measured — <a href="https://github.com/XiongjieDai/' in html
     assert "The estimator alone says" in html
 
 
@@ -56,8 +56,16 @@ def test_htmx_request_returns_only_the_result_partial(client):
         ({"quant": "Q9_X"}, "quant", "We have no quantization called"),
         ({"context": "0"}, "context", "greater than or equal to 1"),
         ({"context": "999999"}, "context", "supports at most 131,072 tokens"),
-        ({"hardware": "custom", "memory_gb": "-8", "bandwidth_gb_s": "500",
-          "hardware_kind": "discrete_gpu"}, "memory_gb", "greater than or equal to 0.5"),
+        (
+            {
+                "hardware": "custom",
+                "memory_gb": "-8",
+                "bandwidth_gb_s": "500",
+                "hardware_kind": "discrete_gpu",
+            },
+            "memory_gb",
+            "greater than or equal to 0.5",
+        ),
         ({"quant": "EXL2 4.0 bpw"}, "quant", "cannot load EXL2 files"),
         ({"runtime": "mlx-lm", "quant": "MLX 4-bit"}, "runtime", "runs only on Apple Silicon"),
         ({"hardware": "custom"}, "bandwidth_gb_s", "Custom hardware needs"),
@@ -76,21 +84,27 @@ def test_bad_input_gives_400_with_inline_error(client, changes, field, message):
 def test_api_answer_has_the_documented_shape(client):
     body = client.get("/api/v1/estimate", PAIR).json()
     assert body["verdict"] == "fits"
-    assert set(body["memory"]) == {"weights_gb", "kv_cache_gb", "overhead_gb", "total_gb", "usable_gb"}
-    assert body["memory"]["total_gb"] == pytest.approx(
-        body["memory"]["weights_gb"] + body["memory"]["kv_cache_gb"] + body["memory"]["overhead_gb"],
-        abs=0.02,
-    )
-    assert set(body["decode_tok_s"]) == {"value", "low", "high", "basis", "source_url"}
-    assert body["decode_tok_s"]["low"] <= body["decode_tok_s"]["value"] <= body["decode_tok_s"]["high"]
+    memory = body["memory"]
+    assert set(memory) == {"weights_gb", "kv_cache_gb", "overhead_gb", "total_gb", "usable_gb"}
+    parts = memory["weights_gb"] + memory["kv_cache_gb"] + memory["overhead_gb"]
+    assert memory["total_gb"] == pytest.approx(parts, abs=0.02)
+    decode = body["decode_tok_s"]
+    assert set(decode) == {"value", "low", "high", "basis", "source_url"}
+    assert decode["low"] <= decode["value"] <= decode["high"]
     assert body["gpu_layers"] == body["total_layers"] == 32
     assert body["calibration"]["measurements"] == 200
     assert body["inputs"]["hardware"] == "rtx-4090" and body["inputs"]["context"] == 8192
 
 
 def test_api_raw_specs_with_assumed_defaults(client):
-    query = {"memory_gb": "16", "bandwidth_gb_s": "448", "hardware_kind": "discrete_gpu",
-             "params_b": "8", "bits_per_weight": "4.9", "context": "4096"}
+    query = {
+        "memory_gb": "16",
+        "bandwidth_gb_s": "448",
+        "hardware_kind": "discrete_gpu",
+        "params_b": "8",
+        "bits_per_weight": "4.9",
+        "context": "4096",
+    }
     body = client.get("/api/v1/estimate", query).json()
     assert body["verdict"] == "fits"
     assert body["inputs"]["hardware"] == "custom"
@@ -107,8 +121,18 @@ def test_api_raw_values_override_the_catalog(client):
 
 def test_page_api_and_cli_agree(client, capsys):
     api = client.get("/api/v1/estimate", PAIR).json()
-    call_command("estimate", "--hardware", "rtx-4090", "--model", "llama-3.1-8b", "--quant",
-                 "Q4_K_M", "--context", "8192", "--json")
+    call_command(
+        "estimate",
+        "--hardware",
+        "rtx-4090",
+        "--model",
+        "llama-3.1-8b",
+        "--quant",
+        "Q4_K_M",
+        "--context",
+        "8192",
+        "--json",
+    )
     cli = json.loads(capsys.readouterr().out)
     assert cli == api
     html = client.get("/will-it-run/", PAIR).content.decode()
@@ -117,8 +141,9 @@ def test_page_api_and_cli_agree(client, capsys):
 
 
 def test_cli_readable_summary_and_error(capsys):
-    call_command("estimate", "--hardware", "rtx-3060-12gb", "--model", "llama-3.1-70b",
-                 "--quant", "Q4_K_M")
+    call_command(
+        "estimate", "--hardware", "rtx-3060-12gb", "--model", "llama-3.1-70b", "--quant", "Q4_K_M"
+    )
     out = capsys.readouterr().out
     assert "Verdict: partial_offload" in out or "Verdict: does_not_fit" in out
     from django.core.management import CommandError
@@ -128,8 +153,12 @@ def test_cli_readable_summary_and_error(capsys):
 
 
 def test_apple_memory_configuration_changes_the_answer(client):
-    query = {"hardware": "apple-m4-max-40c-48gb", "model": "llama-3.1-70b", "quant": "Q4_K_M",
-             "runtime": "llama-cpp"}
+    query = {
+        "hardware": "apple-m4-max-40c-48gb",
+        "model": "llama-3.1-70b",
+        "quant": "Q4_K_M",
+        "runtime": "llama-cpp",
+    }
     small = client.get("/api/v1/estimate", query).json()
     large = client.get("/api/v1/estimate", {**query, "hardware": "apple-m4-max-40c-128gb"}).json()
     assert small["memory"]["usable_gb"] < large["memory"]["usable_gb"]
