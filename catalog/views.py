@@ -255,3 +255,19 @@ def compare(request):
     if request.htmx and request.htmx.target == "compare-results":
         template += "#results"
     return render(request, template, context)
+
+
+def search(request):
+    from catalog import search as site_search
+
+    query = request.GET.get("q", "").strip()[:500]
+    groups = site_search.search(query) if query else []
+    dropdown = request.htmx and request.htmx.target == "search-dropdown"
+    context = {
+        "query": query,
+        "groups": groups,
+        "total": sum(len(hits) for _kind, hits in groups),
+        **page_context([("Search", "/search/")]),
+    }
+    template = "catalog/search_dropdown.html" if dropdown else "catalog/search.html"
+    return render(request, template, context)
