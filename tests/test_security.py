@@ -1,0 +1,80 @@
+"""Headers on every page type, redirects that stay on site, and no debug leaks."""
+
+import pytest
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+PAGE_TYPES = [
+    "/",
+    "/hardware/",
+    "/hardware/rtx-4090/",
+    "/models/",
+    "/models/llama-3.1-8b/",
+    "/tools/",
+    "/tools/llama-cpp/",
+    "/benchmarks/",
+    "/will-it-run/",
+    "/compare/?hw=rtx-4090,rtx-3090",
+    "/methodology/",
+    "/glossary/",
+    "/errors/",
+    "/learn/",
+    "/pulse/",
+    "/quick-answers/",
+    "/prompting-kits/",
+    "/search/?q=4090",
+    "/contact/",
+    "/benchmarks/submit/",
+    "/sitemap/",
+    "/no-such-page/",
+]
+
+
+@pytest.mark.parametrize("url", PAGE_TYPES)
+def test_security_headers_on_every_page_type(client, url):
+    response = client.get(url)
+    assert response.status_code in {200, 404}
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "style-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    html = response.content.decode()
+    assert "<script>" not in html and " onclick=" not in html and " style=" not in html
+
+
+@override_settings(SECURE_SSL_REDIRECT=False)
+def test_hsts_and_secure_cookies_in_production_settings(client, settings):
+    assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
+    assert settings.SECURE_HSTS_SECONDS >= 31536000
+    response = client.get("/", secure=True)
+    assert "max-age=31536000" in response["Strict-Transport-Security"]
+
+
+def test_no_debug_page_or_secret_on_errors(client):
+    html = client.get("/models/definitely-missing/").content.decode()
+    assert "Traceback" not in html and "SECRET_KEY" not in html and "Page not found" in html
+
+
+def test_admin_login_next_parameter_refuses_off_site(client, django_user_model):
+    django_user_model.objects.create_superuser("root", "root@example.com", "a-strong-password-1")
+    response = client.post(
+        "/admin/login/?next=https://evil.example.com/",
+        {
+            "username": "root",
+            "password": "a-strong-password-1",
+            "next": "https://evil.example.com/",
+        },
+    )
+    assert response.status_code == 302
+    assert "evil.example.com" not in response["Location"]
+
+
+@pytest.mark.parametrize("url", ["/benchmarks/?quant=%00", "/search/?q=a%00b", "/compare/?hw=%00"])
+def test_null_bytes_are_refused_with_a_clear_400(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "null character" in response.content.decode()
