@@ -61,6 +61,12 @@ def _cache_key(request, version):
     return f"page:{version}:{hashlib.sha256(raw).hexdigest()}"
 
 
+def _etag(body):
+    """A validator of the page as cached (token marker included), so it is the same for every
+    visitor and a repeat visit can get a 304; the visitor's own token is substituted after."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
 def _restore(entry, request):
     body = entry["body"]
     if TOKEN_MARKER.encode() in body:
@@ -68,6 +74,7 @@ def _restore(entry, request):
     response = HttpResponse(body, status=entry["status"])
     for name, value in entry["headers"].items():
         response[name] = value
+    response["ETag"] = _etag(entry["body"])
     response["X-Page-Cache"] = "hit"
     return response
 
@@ -100,6 +107,7 @@ def cache_public_page(view):
                 )
             except Exception:
                 pass
+            response["ETag"] = _etag(body)
             response["X-Page-Cache"] = "miss"
         return response
 

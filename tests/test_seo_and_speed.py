@@ -1,0 +1,108 @@
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from catalog.models import Hardware
+from tests import content_factories as make
+
+pytestmark = pytest.mark.django_db
+
+
+def json_ld(html):
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return [json.loads(block) for block in blocks]
+
+
+def test_sitemap_lists_published_pages_and_omits_drafts(client):
+    make.term(slug="published-term", name="Published term")
+    make.term(slug="draft-term", name="Draft term", status="draft")
+    Hardware.objects.filter(slug="rtx-2060").update(status="draft")
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "/hardware/rtx-4090/</loc>" in xml and "<lastmod>" in xml
+    assert "/glossary/published-term/" in xml
+    assert "/glossary/draft-term/" not in xml
+    assert "/hardware/rtx-2060/" not in xml
+
+
+def test_robots_txt_points_at_the_sitemap(client):
+    body = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in body and "Sitemap: http://testserver/sitemap.xml" in body
+
+
+@pytest.mark.parametrize(
+    "url,expected_type",
+    [
+        ("/hardware/rtx-4090/", "Product"),
+        ("/tools/llama-cpp/", "SoftwareApplication"),
+        ("/glossary/test-term/", "DefinedTerm"),
+        ("/quick-answers/test-answer/", "FAQPage"),
+        ("/learn/test-article/", "Article"),
+    ],
+)
+def test_json_ld_parses_with_the_right_type_and_breadcrumbs(client, url, expected_type):
+    make.term()
+    make.quick_answer()
+    make.article()
+    html = client.get(url).content.decode()
+    types = [block["@type"] for block in json_ld(html)]
+    assert expected_type in types and "BreadcrumbList" in types
+    assert '<link rel="canonical" href="' in html and 'property="og:title"' in html
+
+
+def test_pulse_and_benchmark_feeds_are_atom(client):
+    make.pulse(title="A dated release")
+    pulse = client.get("/pulse/feed/")
+    assert pulse["Content-Type"].startswith("application/atom+xml")
+    assert "A dated release" in pulse.content.decode()
+    bench = client.get("/benchmarks/feed/").content.decode()
+    assert "<feed" in bench and "tok/s" in bench
+
+
+def test_repeat_visit_gets_304_with_matching_etag(client):
+    first = client.get("/hardware/rtx-4090/")
+    etag = first["ETag"]
+    again = client.get("/hardware/rtx-4090/", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+
+
+def test_anonymous_pages_are_cached_and_an_admin_edit_shows_at_once(client, admin_client):
+    assert client.get("/hardware/rtx-4090/")["X-Page-Cache"] == "miss"
+    assert client.get("/hardware/rtx-4090/")["X-Page-Cache"] == "hit"
+    hardware = Hardware.objects.get(slug="rtx-4090")
+    change_url = reverse("admin:catalog_hardware_changelist")
+    response = admin_client.post(
+        change_url,
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": str(hardware.pk),
+            "form-0-street_price_usd": "1777",
+            "_save": "Save",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert Hardware.objects.get(pk=hardware.pk).street_price_usd == 1777
+    fresh = client.get("/hardware/rtx-4090/")
+    assert fresh["X-Page-Cache"] == "miss"
+    assert "$1777" in fresh.content.decode()
+
+
+def test_cached_page_carries_the_visitors_own_csrf_token(client):
+    from django.test import Client
+
+    client.get("/")
+    other = Client()
+    page = other.get("/").content.decode()
+    assert "__CSRF_TOKEN_MARKER__" not in page
+    assert 'name="csrfmiddlewaretoken" value="' in page
+
+
+def test_styled_500_page_renders_without_the_database():
+    from catalog.views import server_error
+
+    response = server_error(None)
+    assert response.status_code == 500
+    assert b"Something went wrong on our side" in response.content
