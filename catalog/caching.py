@@ -9,24 +9,37 @@ visitor's own token when the page is served, so a cached page never carries some
 import functools
 import hashlib
 import re
+import time
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils.cache import patch_vary_headers
 
 VERSION_KEY = "site:content-version"
 PAGE_TIMEOUT_SECONDS = 600
 CONTENT_APPS = {"catalog", "estimator", "glossary", "editorial"}
 TOKEN_MARKER = "__CSRF_TOKEN_MARKER__"
 TOKEN_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
-CACHED_HEADERS = ["Content-Type", "Content-Disposition", "Content-Language", "Vary", "Link"]
+CACHED_HEADERS = [
+    "Content-Type",
+    "Content-Disposition",
+    "Content-Language",
+    "Vary",
+    "Link",
+    "X-Frame-Options",
+]
+CSRF_SECRET = re.compile(r"^[A-Za-z0-9]{32}$")
 
 
 def content_version():
+    """The site-wide content version. It starts from the clock, so a version seen before a
+    cache flush is never reused afterwards."""
     try:
-        return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+        return cache.get_or_set(VERSION_KEY, time.time_ns() // 1000, timeout=None)
     except Exception:  # a cache outage must not take pages down
         return None
 
@@ -38,7 +51,7 @@ def bump_content_version(**kwargs):
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+        cache.set(VERSION_KEY, time.time_ns() // 1000, timeout=None)
     except Exception:
         pass  # with the cache down nothing is cached either, so there is nothing stale
 
@@ -55,10 +68,26 @@ def connect_invalidation():
     m2m_changed.connect(bump_content_version, dispatch_uid="bump-m2m")
 
 
-def _cache_key(request, version):
+def _cache_key(request):
+    """One key per URL and HTMX target; the entry records the content version it was built
+    at, so the version and the page are read in a single cache round trip."""
     htmx = request.headers.get("HX-Request", "") + "|" + request.headers.get("HX-Target", "")
     raw = f"{request.get_full_path()}|{htmx}".encode()
-    return f"page:{version}:{hashlib.sha256(raw).hexdigest()}"
+    return f"page:{hashlib.sha256(raw).hexdigest()}"
+
+
+def cached_entry(request):
+    """(entry or None, current version or None) in one round trip to the cache."""
+    key = _cache_key(request)
+    try:
+        found = cache.get_many([VERSION_KEY, key])
+    except Exception:
+        return None, None
+    version = found.get(VERSION_KEY) or content_version()
+    entry = found.get(key)
+    if entry is not None and entry.get("version") == version:
+        return entry, version
+    return None, version
 
 
 def _etag(body):
@@ -67,10 +96,11 @@ def _etag(body):
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
-def _restore(entry, request):
+def _restore(entry, request, token=None):
     body = entry["body"]
     if TOKEN_MARKER.encode() in body:
-        body = body.replace(TOKEN_MARKER.encode(), get_token(request).encode())
+        token = token or get_token(request)
+        body = body.replace(TOKEN_MARKER.encode(), token.encode())
     response = HttpResponse(body, status=entry["status"])
     for name, value in entry["headers"].items():
         response[name] = value
@@ -79,22 +109,73 @@ def _restore(entry, request):
     return response
 
 
+def _visitor_token(request):
+    """The visitor's masked CSRF token; a visitor without a (valid) cookie gets a new secret,
+    which the response must then set as the cookie."""
+    secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    if CSRF_SECRET.match(secret):
+        request.META["CSRF_COOKIE"] = secret
+        return get_token(request), None
+    token = get_token(request)
+    return token, request.META["CSRF_COOKIE"]
+
+
+class PageCacheMiddleware:
+    """Serve cached anonymous pages before sessions, auth and the view run at all.
+
+    Pages are stored by @cache_public_page; this only answers hits, for visitors without a
+    session cookie (anonymous), and sets the CSRF cookie itself when the visitor has none.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method in {"GET", "HEAD"}
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            version = content_version()
+            if version is not None:
+                try:
+                    entry = cache.get(_cache_key(request, version))
+                except Exception:
+                    entry = None
+                if entry is not None:
+                    return self._serve(entry, request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _serve(entry, request):
+        token, new_secret = _visitor_token(request)
+        response = _restore(entry, request, token)
+        if new_secret:
+            response.set_cookie(
+                settings.CSRF_COOKIE_NAME,
+                new_secret,
+                max_age=settings.CSRF_COOKIE_AGE,
+                domain=settings.CSRF_COOKIE_DOMAIN,
+                path=settings.CSRF_COOKIE_PATH,
+                secure=settings.CSRF_COOKIE_SECURE,
+                httponly=settings.CSRF_COOKIE_HTTPONLY,
+                samesite=settings.CSRF_COOKIE_SAMESITE,
+            )
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+
 def cache_public_page(view):
     """Cache a GET view's 200 responses for anonymous visitors."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        cacheable = request.method in {"GET", "HEAD"} and not request.user.is_authenticated
-        version = content_version() if cacheable else None
-        if version is None:
+        if request.method not in {"GET", "HEAD"} or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        key = _cache_key(request, version)
-        try:
-            entry = cache.get(key)
-        except Exception:
-            entry = None
+        entry, version = cached_entry(request)
         if entry is not None:
             return _restore(entry, request)
+        if version is None:
+            return view(request, *args, **kwargs)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
             body = TOKEN_FIELD.sub(
@@ -103,7 +184,9 @@ def cache_public_page(view):
             headers = {name: response[name] for name in CACHED_HEADERS if response.has_header(name)}
             try:
                 cache.set(
-                    key, {"body": body, "status": 200, "headers": headers}, PAGE_TIMEOUT_SECONDS
+                    _cache_key(request),
+                    {"body": body, "status": 200, "headers": headers, "version": version},
+                    PAGE_TIMEOUT_SECONDS,
                 )
             except Exception:
                 pass

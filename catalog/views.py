@@ -257,6 +257,7 @@ def compare(request):
     return render(request, template, context)
 
 
+@cache_public_page
 def search(request):
     from catalog import search as site_search
 

@@ -7,7 +7,7 @@ context, commands, and the benchmarks of this pair. `as_json(answer)` is the API
 
 from dataclasses import dataclass, replace
 
-from catalog.models import Benchmark, QuantFormat
+from catalog import snapshot
 from estimator import service
 from estimator.specs import HardwareSpec
 
@@ -65,7 +65,7 @@ class Answer:
 
 
 def _quants_for_guidance():
-    return list(QuantFormat.objects.published())
+    return list(snapshot.current().quants.values())
 
 
 def hardware_spec_for(data):
@@ -129,20 +129,14 @@ def answer_for(data):
     )
     benchmarks, scaled_from = [], None
     if hw is not None:
-        benchmarks = list(
-            Benchmark.objects.for_listing()
-            .filter(hardware=hw, model=model, quant=quant)
-            .order_by("gpu_count", "context_tokens")
-        )
-        scaled_from = (
-            Benchmark.objects.for_listing()
-            .verified()
-            .filter(model=model, quant=quant, gpu_count=1)
-            .exclude(hardware=hw)
-            .exclude(decode_tok_s=None)
-            .order_by("context_tokens")
-            .first()
-        )
+        catalog = snapshot.current()
+        benchmarks = catalog.benchmarks_for(hardware=hw, model=model, quant=quant)
+        elsewhere = [
+            b
+            for b in catalog.benchmarks_for(model=model, quant=quant)
+            if b.verified and b.gpu_count == 1 and b.hardware_id != hw.pk and b.decode_tok_s
+        ]
+        scaled_from = min(elsewhere, key=lambda b: (b.context_tokens, b.pk), default=None)
     measured_here = [b for b in benchmarks if b.gpu_count == 1] if data["gpu_count"] == 1 else []
     raw_hardware = hw is None or any(
         data.get(name) for name in ("bandwidth_gb_s", "fp16_tflops", "memory_gb")

@@ -2,7 +2,8 @@
 
 from django import forms
 
-from catalog.models import Hardware, HardwareKind, Model, QuantFormat
+from catalog import snapshot
+from catalog.models import HardwareKind
 from estimator.constants import RUNTIMES as RUNTIME_PROFILES
 
 CUSTOM = "custom"
@@ -58,25 +59,25 @@ class EstimateForm(forms.Form):
         slug = self.cleaned_data["hardware"].strip()
         if slug == CUSTOM:
             return None
-        try:
-            hardware, memory_gb = Hardware.objects.published().resolve(slug)
-        except Exception:
-            raise forms.ValidationError(f"We have no hardware called “{slug}”.") from None
+        found = snapshot.resolve_hardware(slug)
+        if found is None:
+            raise forms.ValidationError(f"We have no hardware called “{slug}”.")
+        hardware, memory_gb = found
         self.variant_memory_gb = memory_gb if memory_gb != hardware.memory_gb else None
         return hardware
 
     def clean_model(self):
         slug = self.cleaned_data["model"].strip()
-        model = Model.objects.published().select_related("family").filter(slug=slug).first()
+        model = snapshot.current().models.get(slug)
         if model is None:
             raise forms.ValidationError(f"We have no model called “{slug}”.")
         return model
 
     def clean_quant(self):
         name = self.cleaned_data["quant"].strip()
-        quant = (
-            QuantFormat.objects.filter(name=name).first()
-            or QuantFormat.objects.filter(slug=name.lower()).first()
+        quants = snapshot.current().quants
+        quant = quants.get(name) or next(
+            (q for q in quants.values() if q.slug == name.lower()), None
         )
         if quant is None:
             raise forms.ValidationError(f"We have no quantization called “{name}”.")
@@ -221,10 +222,12 @@ class ApiEstimateForm(EstimateForm):
 
 def nearest_model(params_b):
     """The published text model closest in size, for the shape values a caller left out."""
-    candidates = Model.objects.published().filter(modality="text").exclude(layers=None)
+    candidates = [
+        m for m in snapshot.current().models.values() if m.modality == "text" and m.layers
+    ]
     return min(candidates, key=lambda m: (abs(m.params_b - params_b), m.slug))
 
 
 def nearest_gguf_quant(bits_per_weight):
-    candidates = QuantFormat.objects.filter(family="gguf")
+    candidates = [q for q in snapshot.current().quants.values() if q.family == "gguf"]
     return min(candidates, key=lambda q: (abs(q.bits_per_weight - bits_per_weight), q.name))

@@ -93,11 +93,9 @@ def default_quant():
 
 # --- calibration --------------------------------------------------------------------------
 
-_calibration_cache = {}
-
 
 def measurements_from_benchmarks(benchmarks):
-    """Engine Measurements for published benchmarks (runtime llama.cpp family only)."""
+    """Engine Measurements for benchmarks of text models."""
     measurements = []
     for b in benchmarks:
         if b.model.modality != "text":
@@ -124,19 +122,21 @@ def calibration_benchmarks():
 
 
 def current_calibration():
-    """The latest stored calibration, or one fitted now when none is stored yet."""
+    """(Calibration, CalibrationRun or None): the latest stored run, or — when none is stored
+    yet — one fitted from the catalog's verified benchmarks. Kept per content version."""
+    from catalog import snapshot
+
+    return snapshot.cached("calibration", _load_calibration)
+
+
+def _load_calibration():
     from estimator.models import CalibrationRun
 
     run = CalibrationRun.objects.latest_run()
-    key = run.pk if run else None
-    if key not in _calibration_cache:
-        _calibration_cache.clear()
-        if run:
-            _calibration_cache[key] = (Calibration.from_dict(run.data), run)
-        else:
-            measurements = measurements_from_benchmarks(calibration_benchmarks())
-            _calibration_cache[key] = (fit_calibration(measurements), None)
-    return _calibration_cache[key]
+    if run:
+        return Calibration.from_dict(run.data), run
+    measurements = measurements_from_benchmarks(calibration_benchmarks())
+    return fit_calibration(measurements), None
 
 
 # --- estimates with a basis ----------------------------------------------------------------

@@ -106,3 +106,22 @@ def test_styled_500_page_renders_without_the_database():
     response = server_error(None)
     assert response.status_code == 500
     assert b"Something went wrong on our side" in response.content
+
+
+def test_form_on_a_page_served_from_cache_passes_csrf():
+    from django.test import Client
+
+    Client().get("/glossary/")  # fills the page cache
+    visitor = Client(enforce_csrf_checks=True)
+    response = visitor.get("/glossary/")
+    assert response["X-Page-Cache"] == "hit"
+    html = response.content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert "csrftoken" in response.cookies
+    posted = visitor.post(
+        "/contact/",
+        {"csrfmiddlewaretoken": token, "name": "Ada", "email": "ada@example.com",
+         "subject": "Hello", "message": "A message long enough to send."},
+    )
+    assert posted.status_code == 200
+    assert "reached the editors" in posted.content.decode()
