@@ -24,10 +24,16 @@ TARGETS = [
     ("home page, first visit (cached)", "/", ()),
     ("home page (cached)", "/", RETURNING),
     ("hardware detail (cached)", "/hardware/rtx-4090/", RETURNING),
-    ("Will it run? HTMX partial (uncached)",
-     "/will-it-run/?hardware=rtx-3090&model=qwen3-14b&quant=Q4_K_M&context={n}", HTMX),
-    ("compare, 3 items (cached)", "/compare/?hw=rtx-4090,rtx-3090,apple-m4-max-40c-128gb",
-     RETURNING),
+    (
+        "Will it run? HTMX partial (uncached)",
+        "/will-it-run/?hardware=rtx-3090&model=qwen3-14b&quant=Q4_K_M&context={n}",
+        HTMX,
+    ),
+    (
+        "compare, 3 items (cached)",
+        "/compare/?hw=rtx-4090,rtx-3090,apple-m4-max-40c-128gb",
+        RETURNING,
+    ),
     ("search (cached)", "/search/?q=rtx+4090", RETURNING),
 ]
 

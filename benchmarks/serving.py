@@ -30,8 +30,9 @@ def production_env(database_url, redis_url="redis://127.0.0.1:6379/15", **extra)
 
 
 def manage(env, *args):
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def prepare(env):
@@ -43,12 +44,21 @@ def prepare(env):
 
 
 def start_gunicorn(env, port, workers=None):
-    args = [PYTHON, "-m", "gunicorn", "config.wsgi:application", "--config", "gunicorn.conf.py",
-            "--bind", f"127.0.0.1:{port}"]
+    args = [
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--config",
+        "gunicorn.conf.py",
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
     if workers:
         args += ["--workers", str(workers)]
-    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     wait_until_up(f"http://127.0.0.1:{port}/robots.txt")
     return process
 
@@ -89,10 +99,19 @@ def wrk(url, seconds=10, connections=64, threads=2, headers=(), script=None):
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if non2xx:
         errors["non-2xx/3xx"] = int(non2xx.group(1))
-    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    socket = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
     if socket:
-        for kind, count in zip(("connect", "read", "write", "timeout"), socket.groups(), strict=True):
+        for kind, count in zip(
+            ("connect", "read", "write", "timeout"), socket.groups(), strict=True
+        ):
             if int(count):
                 errors[kind] = int(count)
-    return {"rps": rps, "p50_ms": latencies.get("50"), "p99_ms": latencies.get("99"),
-            "requests": total, "errors": errors}
+    return {
+        "rps": rps,
+        "p50_ms": latencies.get("50"),
+        "p99_ms": latencies.get("99"),
+        "requests": total,
+        "errors": errors,
+    }

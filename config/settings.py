@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_tasks_db",
     "catalog",
     "estimator",
     "glossary",
@@ -257,3 +258,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Background jobs (the monthly digest, signup emails): Django's Tasks framework with the
+# database backend of django-tasks-db (Django 6 ships the API, not a worker). Jobs are rows in
+# the database; run `manage.py db_worker` beside the web server to execute them.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# The digest job opens one mail-server connection per batch of this many subscribers.
+NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", "100"))
+# Signup requests allowed per hour, per client address (hashed) and per email address; counted
+# in the cache (Redis in production) by editorial/ratelimit.py.
+NEWSLETTER_SIGNUPS_PER_IP_PER_HOUR = int(os.environ.get("NEWSLETTER_SIGNUPS_PER_IP_PER_HOUR", "10"))
+NEWSLETTER_SIGNUPS_PER_ADDRESS_PER_HOUR = int(
+    os.environ.get("NEWSLETTER_SIGNUPS_PER_ADDRESS_PER_HOUR", "3")
+)

@@ -120,8 +120,13 @@ def test_form_on_a_page_served_from_cache_passes_csrf():
     assert "csrftoken" in response.cookies
     posted = visitor.post(
         "/contact/",
-        {"csrfmiddlewaretoken": token, "name": "Ada", "email": "ada@example.com",
-         "subject": "Hello", "message": "A message long enough to send."},
+        {
+            "csrfmiddlewaretoken": token,
+            "name": "Ada",
+            "email": "ada@example.com",
+            "subject": "Hello",
+            "message": "A message long enough to send.",
+        },
     )
     assert posted.status_code == 200
     assert "reached the editors" in posted.content.decode()

@@ -1,0 +1,28 @@
+"""Background jobs of the editorial app, run by the database-backed worker (`manage.py db_worker`).
+
+Tasks take row ids, not rows: arguments are stored as JSON until a worker picks the job up.
+"""
+
+from django.conf import settings
+from django.core.mail import mailers
+from django.tasks import task
+
+from editorial.newsletter import Digest, Subscriber
+
+
+@task()
+def send_signup_reply(subscriber_id):
+    """Mail the confirmation link, or the "already on the list" note, for one signup request."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    message = subscriber.signup_reply() if subscriber else None
+    if message is None:
+        return 0
+    with mailers.default as connection:
+        return connection.send_messages([message])
+
+
+@task()
+def send_digest(digest_id):
+    """Send a queued digest to every confirmed subscriber; safe to run again after a crash."""
+    digest = Digest.objects.get(pk=digest_id)
+    return dict(digest.send_to_subscribers(batch_size=settings.NEWSLETTER_BATCH_SIZE))
