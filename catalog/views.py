@@ -1,5 +1,8 @@
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.db.models import Prefetch
-from django.http import HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 
@@ -173,7 +176,13 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    # Rendered without a RequestContext or the database: the error may be the database itself.
+    """500 page, or 503 while the database is unreachable; both render without the database
+    (no RequestContext), since the database may be what failed."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "10"
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render())
 
 

@@ -130,3 +130,19 @@ def test_form_on_a_page_served_from_cache_passes_csrf():
     )
     assert posted.status_code == 200
     assert "reached the editors" in posted.content.decode()
+
+
+def test_database_outage_gets_a_503_page_not_a_traceback(client, monkeypatch):
+    from django.db import OperationalError
+
+    import catalog.views
+
+    def broken(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(catalog.views.Hardware.objects, "published", broken)
+    client.raise_request_exception = False
+    response = client.get("/hardware/rtx-4090/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    assert b"Back in a moment" in response.content and b"Traceback" not in response.content

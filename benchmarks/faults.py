@@ -1,0 +1,239 @@
+"""Fault drill: restart PostgreSQL and stop Redis under load, on loopback, and report.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/runlocalai_faults python benchmarks/faults.py
+    FAULT_SHORT=1 ...   # the short mode CI runs
+
+1. Signs up visitors to the newsletter, then keeps requests flowing (a bounded loop) while
+   PostgreSQL restarts: requests during the outage must get a clean 503 page (never a 500 or
+   a traceback), the site must recover by itself, and every earlier signup must still exist.
+2. Stops Redis: pages must keep being served (without the cache), and newsletter signups must
+   be refused with 429 (rate limiting fails closed). Redis is started again afterwards.
+Prints requests sent, errors by kind and time to recover; exits non-zero when a check fails.
+This restarts the machine's PostgreSQL and Redis: run it on a development or CI machine only.
+"""
+
+import collections
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from serving import PYTHON, ROOT, prepare, production_env, start_gunicorn
+
+PORT = 8781
+BASE = f"http://127.0.0.1:{PORT}"
+SHORT = os.environ.get("FAULT_SHORT") == "1"
+SIGNUPS = 10 if SHORT else 40
+MAX_SECONDS = 45 if SHORT else 90
+REDIS_START = [
+    "redis-server",
+    "--daemonize",
+    "yes",
+    "--bind",
+    "127.0.0.1",
+    "-::1",
+    "--port",
+    "6379",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    "/var/lib/redis",
+    "--logfile",
+    "/var/log/redis/ci.log",
+]
+
+
+def fetch(path, data=None):
+    """(status, body) for one request; a connection failure is status 0."""
+    request = urllib.request.Request(
+        BASE + path,
+        data=urllib.parse.urlencode(data).encode() if data else None,
+        headers={"X-Forwarded-Proto": "https", "Referer": BASE.replace("http", "https") + "/"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode(errors="replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(errors="replace")
+    except OSError:
+        return 0, ""
+
+
+def sign_up(email):
+    """POST the footer form as a browser would: CSRF cookie and token from a page first."""
+    jar = urllib.request.HTTPCookieProcessor()
+    opener = urllib.request.build_opener(jar)
+    headers = {"X-Forwarded-Proto": "https"}
+    page = opener.open(urllib.request.Request(BASE + "/newsletter/", headers=headers), timeout=10)
+    html = page.read().decode()
+    token = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar.cookiejar)
+    body = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "email": email, "source_page": "/"}
+    ).encode()
+    request = urllib.request.Request(
+        BASE + "/newsletter/",
+        data=body,
+        headers={**headers, "Cookie": cookie, "Referer": "https://127.0.0.1:%d/" % PORT},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+class Load(threading.Thread):
+    """A bounded request loop over cached and uncached pages; records every outcome."""
+
+    PATHS = ["/", "/hardware/rtx-4090/", "/will-it-run/?hardware=rtx-3090&model=qwen3-14b&context="]
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.stop = threading.Event()
+        self.outcomes = []  # (monotonic time, path kind, status, is traceback)
+
+    def run(self):
+        deadline = time.monotonic() + MAX_SECONDS
+        count = 0
+        while not self.stop.is_set() and time.monotonic() < deadline:
+            path = self.PATHS[count % len(self.PATHS)]
+            if path.endswith("context="):
+                path += str(2048 + count)  # uncached: every request reaches the database
+            status, body = fetch(path)
+            self.outcomes.append((time.monotonic(), path, status, "Traceback" in body))
+            count += 1
+            time.sleep(0.01)
+
+
+def pg_cluster():
+    version = sorted(os.listdir("/etc/postgresql"))[0]
+    return ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main"]
+
+
+def count_subscribers(env, prefix):
+    code = (
+        "from editorial.newsletter import Subscriber; "
+        f"print(Subscriber.objects.filter(email__startswith={prefix!r}).count())"
+    )
+    result = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+def summarise(outcomes):
+    kinds = collections.Counter()
+    for _t, _path, status, traceback in outcomes:
+        kinds["traceback" if traceback else ("connection error" if status == 0 else status)] += 1
+    return kinds
+
+
+def database_drill(env):
+    prefix = f"fault-{int(time.time())}-"
+    accepted = [i for i in range(SIGNUPS) if sign_up(f"{prefix}{i}@example.com") == 200]
+    load = Load()
+    load.start()
+    time.sleep(2)
+    subprocess.run([*pg_cluster(), "stop", "-m", "fast"], check=True)
+    down_at = time.monotonic()
+    time.sleep(4)
+    subprocess.run([*pg_cluster(), "start"], check=True)
+    up_at = time.monotonic()
+    recovered_at = None
+    while time.monotonic() - up_at < 30:
+        status, _ = fetch("/will-it-run/?hardware=rtx-4090&model=llama-3.1-8b&context=3333")
+        if status == 200:
+            recovered_at = time.monotonic()
+            break
+        time.sleep(0.2)
+    time.sleep(2)
+    load.stop.set()
+    load.join()
+    during = [o for o in load.outcomes if down_at <= o[0] <= up_at]
+    kept = count_subscribers(env, prefix)
+    print(f"Database drill: {len(load.outcomes)} requests, {len(during)} during the outage")
+    print(f"  outcomes overall: {dict(summarise(load.outcomes))}")
+    print(f"  outcomes during the outage: {dict(summarise(during))}")
+    recovery = None if recovered_at is None else recovered_at - up_at
+    print(
+        f"  time to recover after PostgreSQL was back: "
+        f"{'never' if recovery is None else f'{recovery:.1f} s'}"
+    )
+    print(f"  newsletter signups accepted before the outage: {len(accepted)}, still stored: {kept}")
+    failures = []
+    bad = [o for o in load.outcomes if o[2] == 500 or o[3]]
+    if bad:
+        failures.append(f"{len(bad)} responses were 500s or tracebacks")
+    if recovery is None or recovery > 10:
+        failures.append("the site did not recover within 10 s")
+    if kept != len(accepted):
+        failures.append("signups were lost")
+    return failures
+
+
+def redis_drill(env):
+    subprocess.run(
+        ["redis-cli", "-h", "127.0.0.1", "shutdown", "nosave"],
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1)
+    try:
+        pages = [fetch(path)[0] for path in ("/", "/hardware/rtx-4090/", "/models/") * 3]
+        signup = sign_up(f"redis-down-{int(time.time())}@example.com")
+    finally:
+        Path("/var/lib/redis").mkdir(parents=True, exist_ok=True)
+        Path("/var/log/redis").mkdir(parents=True, exist_ok=True)
+        subprocess.run(REDIS_START, check=True, stdout=subprocess.DEVNULL)
+        time.sleep(1)
+    print(
+        f"Redis drill: page statuses with Redis stopped: {dict(collections.Counter(pages))}; "
+        f"newsletter signup: {signup}"
+    )
+    failures = []
+    if set(pages) != {200}:
+        failures.append("pages failed while Redis was down")
+    if signup != 429:
+        failures.append("signups were not refused (rate limiting must fail closed)")
+    return failures
+
+
+def main():
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database (it will be migrated and seeded).")
+    env = production_env(
+        database_url,
+        redis_url="redis://127.0.0.1:6379/13",
+        NEWSLETTER_SIGNUPS_PER_IP_PER_HOUR="100000",
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        DB_CONN_MAX_AGE="60",
+    )
+    prepare(env)
+    server = start_gunicorn(env, PORT, workers=2)
+    try:
+        failures = database_drill(env) + redis_drill(env)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    if failures:
+        sys.exit("FAILED: " + "; ".join(failures))
+    print("Fault drill passed.")
+
+
+if __name__ == "__main__":
+    main()
