@@ -81,7 +81,7 @@ def sign_up(email):
     request = urllib.request.Request(
         BASE + "/newsletter/",
         data=body,
-        headers={**headers, "Cookie": cookie, "Referer": "https://127.0.0.1:%d/" % PORT},
+        headers={**headers, "Cookie": cookie, "Referer": f"https://127.0.0.1:{PORT}/"},
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:

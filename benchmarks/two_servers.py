@@ -1,6 +1,7 @@
 """Two app servers, one PostgreSQL and one Redis: shared state is really shared.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/runlocalai_scale python benchmarks/two_servers.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/runlocalai_scale \
+        python benchmarks/two_servers.py
 
 Starts gunicorn twice (ports 8771 and 8772) and shows that
 1. an editor's price change saved through server A is on server B's cached page at once, and
