@@ -1,0 +1,77 @@
+"""The content the seed ships: enough of it, every page renders, every catalog shortcode
+resolves to a current value."""
+
+import pytest
+
+from catalog.workflow import Publishable
+from editorial.models import (
+    Article,
+    Author,
+    BuyerGuide,
+    ErrorEntry,
+    PromptingKit,
+    PulseEntry,
+    QuickAnswer,
+)
+from editorial.shortcodes import MISSING, SHORTCODE, References, expand
+from glossary.models import Term
+
+pytestmark = pytest.mark.django_db
+
+MINIMUMS = [
+    (Term, 120),
+    (ErrorEntry, 40),
+    (PulseEntry, 20),
+    (QuickAnswer, 30),
+    (PromptingKit, 8),
+    (BuyerGuide, 5),
+    (Author, 2),
+]
+
+
+@pytest.mark.parametrize("model,minimum", MINIMUMS)
+def test_the_seed_ships_enough_content(model, minimum):
+    rows = model.objects.published() if issubclass(model, Publishable) else model.objects.all()
+    assert rows.count() >= minimum
+
+
+def test_learn_guides_and_pages_ship():
+    assert Article.objects.filter(kind="learn").count() >= 12
+    pages = set(Article.objects.filter(kind="page").values_list("slug", flat=True))
+    assert {"about", "how-we-make-money", "editorial-policy", "trust", "privacy", "terms"} <= pages
+
+
+def content_texts():
+    for term in Term.objects.all():
+        yield (
+            term.get_absolute_url(),
+            [term.definition, term.deeper_dive, term.practical_example, term.workflow_example],
+        )
+    for error in ErrorEntry.objects.all():
+        yield error.get_absolute_url(), [error.symptoms, error.confirm, *error.causes, *error.fixes]
+    for article in Article.objects.all():
+        yield article.get_absolute_url(), [article.body]
+    for entry in PulseEntry.objects.all():
+        yield entry.get_absolute_url(), [entry.summary]
+    for answer in QuickAnswer.objects.all():
+        yield answer.get_absolute_url(), [answer.answer]
+    for kit in PromptingKit.objects.all():
+        yield kit.get_absolute_url(), [kit.description, kit.notes]
+    for guide in BuyerGuide.objects.all():
+        yield guide.get_absolute_url(), [guide.intro, guide.body]
+
+
+def test_every_catalog_shortcode_in_shipped_content_resolves():
+    unresolved = {}
+    for url, texts in content_texts():
+        refs = References(texts)
+        for text in texts:
+            for match in SHORTCODE.finditer(text or ""):
+                if expand(match.group(0), refs) == MISSING:
+                    unresolved.setdefault(url, []).append(match.group(0))
+    assert not unresolved, unresolved
+
+
+def test_every_shipped_content_page_renders(client):
+    failures = [url for url, _texts in content_texts() if client.get(url).status_code != 200]
+    assert not failures, failures
