@@ -16,6 +16,7 @@ from catalog.filters import (
 )
 from catalog.models import Benchmark, Hardware, Model, QuantFormat, Runtime
 from catalog.structured_data import page_context
+from catalog.workflow import visible_to
 from estimator import service
 
 
@@ -51,7 +52,7 @@ def hardware_list(request):
 def hardware_detail(request, slug):
     from estimator.matrix import hardware_matrix
 
-    hardware, memory_gb = Hardware.objects.published().resolve(slug)
+    hardware, memory_gb = visible_to(request, Hardware.objects.all()).resolve(slug)
     benchmarks = list(
         Benchmark.objects.for_listing()
         .filter(hardware=hardware)
@@ -60,6 +61,7 @@ def hardware_detail(request, slug):
     offers = list(hardware.offers.fresh())
     context = {
         "hardware": hardware,
+        "shown_item": hardware,
         "memory_gb": memory_gb,
         "selected_slug": slug,
         "benchmarks": benchmarks,
@@ -93,7 +95,9 @@ def model_list(request):
 def model_detail(request, slug):
     from estimator.matrix import model_matrix
 
-    model = get_object_or_404(Model.objects.for_listing(), slug=slug)
+    model = get_object_or_404(
+        visible_to(request, Model.objects.select_related("family")), slug=slug
+    )
     benchmarks = list(
         Benchmark.objects.for_listing()
         .filter(model=model)
@@ -106,6 +110,7 @@ def model_detail(request, slug):
     minimum_quants = [q for q in quants if q.name in MINIMUM_QUANTS]
     context = {
         "model": model,
+        "shown_item": model,
         "benchmarks": benchmarks,
         "sizes": directory.model_sizes(model, quants, model.files.all()),
         "matrix": model_matrix(model, hardware, quants, benchmarks, calibration)
@@ -138,13 +143,14 @@ def runtime_list(request):
 @cache_public_page
 def runtime_detail(request, slug):
     runtime = get_object_or_404(
-        Runtime.objects.published().prefetch_related(
+        visible_to(request, Runtime.objects.all()).prefetch_related(
             Prefetch("benchmarks", queryset=Benchmark.objects.for_listing())
         ),
         slug=slug,
     )
     context = {
         "runtime": runtime,
+        "shown_item": runtime,
         "errors": runtime.errors.published().order_by("title"),
         **page_context(
             [("Tools", "/tools/"), (runtime.name, runtime.get_absolute_url())],

@@ -28,3 +28,11 @@ class Publishable(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+
+def visible_to(request, queryset):
+    """Published rows for visitors; every status for staff, so editors can preview drafts at
+    the item's real URL (anonymous page caching never applies to logged-in staff)."""
+    if request.user.is_authenticated and request.user.is_staff:
+        return queryset
+    return queryset.filter(status=Publishable.Status.PUBLISHED)

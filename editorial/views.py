@@ -6,6 +6,7 @@ from catalog import structured_data
 from catalog.caching import cache_public_page
 from catalog.models import Runtime
 from catalog.structured_data import page_context
+from catalog.workflow import visible_to
 from editorial.models import (
     Article,
     Author,
@@ -32,6 +33,11 @@ PAGE_SLUGS = [
 
 def _published(model):
     return model.objects.published().select_related("reviewer")
+
+
+def _visible(request, model):
+    """For detail pages: published items, or any status for staff previewing a draft."""
+    return visible_to(request, model.objects.select_related("reviewer"))
 
 
 @cache_public_page
@@ -68,12 +74,15 @@ def error_list(request):
 @cache_public_page
 def error_detail(request, slug):
     error = get_object_or_404(
-        _published(ErrorEntry).prefetch_related("runtimes", "related_tools", "related_terms"),
+        _visible(request, ErrorEntry).prefetch_related(
+            "runtimes", "related_tools", "related_terms"
+        ),
         slug=slug,
     )
     refs = References([error.symptoms, error.confirm, *error.causes, *error.fixes])
     context = {
         "error": error,
+        "shown_item": error,
         "symptoms": render_content(error.symptoms, refs),
         "causes": [render_content(cause, refs) for cause in error.causes],
         "fixes": [render_content(step, refs) for step in error.fixes],
@@ -96,12 +105,15 @@ def learn_list(request):
 @cache_public_page
 def learn_detail(request, slug):
     article = get_object_or_404(
-        _published(Article).filter(kind=Article.Kind.LEARN).prefetch_related("related_terms"),
+        _visible(request, Article)
+        .filter(kind=Article.Kind.LEARN)
+        .prefetch_related("related_terms"),
         slug=slug,
     )
     body = render_content(article.body)
     context = {
         "article": article,
+        "shown_item": article,
         "body": body,
         "minutes": reading_minutes(article.body),
         **page_context(
@@ -114,9 +126,12 @@ def learn_detail(request, slug):
 
 @cache_public_page
 def page(request, slug):
-    article = get_object_or_404(_published(Article).filter(kind=Article.Kind.PAGE), slug=slug)
+    article = get_object_or_404(
+        _visible(request, Article).filter(kind=Article.Kind.PAGE), slug=slug
+    )
     context = {
         "article": article,
+        "shown_item": article,
         "body": render_content(article.body),
         **page_context([(article.title, article.get_absolute_url())]),
     }
@@ -151,9 +166,10 @@ def pulse_list(request, year=None, month=None):
 
 @cache_public_page
 def pulse_detail(request, slug):
-    entry = get_object_or_404(_published(PulseEntry), slug=slug)
+    entry = get_object_or_404(_visible(request, PulseEntry), slug=slug)
     context = {
         "entry": entry,
+        "shown_item": entry,
         "summary": render_content(entry.summary),
         **page_context(
             [("Pulse", "/pulse/"), (entry.title, entry.get_absolute_url())],
@@ -173,13 +189,16 @@ def quick_answer_list(request):
 @cache_public_page
 def quick_answer_detail(request, slug):
     answer = get_object_or_404(
-        _published(QuickAnswer).prefetch_related("hardware", "about_models", "related_terms"),
+        _visible(request, QuickAnswer).prefetch_related(
+            "hardware", "about_models", "related_terms"
+        ),
         slug=slug,
     )
     body = render_content(answer.answer)
     crumbs = [("Quick answers", "/quick-answers/"), (answer.question, answer.get_absolute_url())]
     context = {
         "answer": answer,
+        "shown_item": answer,
         "body": body,
         **page_context(crumbs, structured_data.faq_page(answer.question, body.html)),
     }
@@ -195,9 +214,12 @@ def prompting_kit_list(request):
 
 @cache_public_page
 def prompting_kit_detail(request, slug):
-    kit = get_object_or_404(_published(PromptingKit).prefetch_related("suited_models"), slug=slug)
+    kit = get_object_or_404(
+        _visible(request, PromptingKit).prefetch_related("suited_models"), slug=slug
+    )
     context = {
         "kit": kit,
+        "shown_item": kit,
         "description": render_content(kit.description),
         "notes": render_content(kit.notes),
         **page_context(

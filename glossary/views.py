@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from catalog import structured_data
 from catalog.caching import cache_public_page
 from catalog.structured_data import page_context
+from catalog.workflow import visible_to
 from editorial.shortcodes import References, render_content
 from glossary.models import Category, Term
 
@@ -45,7 +46,7 @@ def term_list(request):
 @cache_public_page
 def term_detail(request, slug):
     term = get_object_or_404(
-        Term.objects.published()
+        visible_to(request, Term.objects.all())
         .select_related("reviewer")
         .prefetch_related("related_terms", "related_errors", "related_guides"),
         slug=slug,
@@ -59,6 +60,7 @@ def term_detail(request, slug):
     ]
     context = {
         "term": term,
+        "shown_item": term,
         "sections": sections,
         **page_context(crumbs, structured_data.defined_term(term)),
     }

@@ -117,3 +117,15 @@ def test_admin_login_locks_out_after_repeated_failures(client):
     response = client.post(url, {"username": "boss", "password": "correct-horse-battery"})
     assert response.status_code in {403, 429}
     assert "_auth_user_id" not in client.session
+
+
+def test_drafts_are_previewable_by_staff_only(editor_client):
+    from django.test import Client
+
+    visitor = Client()
+    Hardware.objects.filter(slug="rtx-4090").update(status="draft")
+    assert visitor.get("/hardware/rtx-4090/").status_code == 404
+    response = editor_client.get("/hardware/rtx-4090/")
+    assert response.status_code == 200
+    assert "Preview for editors" in response.content.decode()
+    assert "rtx-4090" not in visitor.get("/sitemap.xml").content.decode()

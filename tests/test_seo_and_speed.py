@@ -140,7 +140,7 @@ def test_database_outage_gets_a_503_page_not_a_traceback(client, monkeypatch):
     def broken(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(catalog.views.Hardware.objects, "published", broken)
+    monkeypatch.setattr(catalog.views.Hardware.objects, "all", broken)
     client.raise_request_exception = False
     response = client.get("/hardware/rtx-4090/")
     assert response.status_code == 503
