@@ -106,3 +106,12 @@ def test_detail_pages_stay_under_ten_queries_as_rows_grow(
     duplicate_catalog(times=9)
     with django_assert_max_num_queries(10):
         assert client.get(url).status_code == 200
+
+
+def test_every_link_in_the_site_frame_leads_to_a_page(client):
+    import re
+
+    html = client.get("/").content.decode()
+    links = sorted(set(re.findall(r'href="(/[^"#?]*)"', html)) - {"/static/css/site.css"})
+    broken = [url for url in links if client.get(url).status_code != 200]
+    assert not broken, broken
