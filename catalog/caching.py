@@ -105,7 +105,7 @@ def _restore(entry, request, token=None):
     for name, value in entry["headers"].items():
         response[name] = value
     response["ETag"] = _etag(entry["body"])
-    response["X-Page-Cache"] = "hit"
+    response["X-Page-Cache"] = "hit-view"
     return response
 
 
@@ -135,14 +135,9 @@ class PageCacheMiddleware:
             request.method in {"GET", "HEAD"}
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         ):
-            version = content_version()
-            if version is not None:
-                try:
-                    entry = cache.get(_cache_key(request, version))
-                except Exception:
-                    entry = None
-                if entry is not None:
-                    return self._serve(entry, request)
+            entry, _version = cached_entry(request)
+            if entry is not None:
+                return self._serve(entry, request)
         return self.get_response(request)
 
     @staticmethod
@@ -161,6 +156,7 @@ class PageCacheMiddleware:
                 samesite=settings.CSRF_COOKIE_SAMESITE,
             )
         patch_vary_headers(response, ("Cookie",))
+        response["X-Page-Cache"] = "hit"
         return response
 
 

@@ -146,3 +146,11 @@ def test_database_outage_gets_a_503_page_not_a_traceback(client, monkeypatch):
     assert response.status_code == 503
     assert response["Retry-After"] == "10"
     assert b"Back in a moment" in response.content and b"Traceback" not in response.content
+
+
+def test_cached_pages_are_answered_before_the_view_runs(client, django_assert_num_queries):
+    client.get("/hardware/rtx-4090/")  # stored by the view
+    visitor_without_session = client.__class__()
+    with django_assert_num_queries(0):
+        response = visitor_without_session.get("/hardware/rtx-4090/")
+    assert response["X-Page-Cache"] == "hit" and response.status_code == 200
