@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from editorial import newsletter_admin  # noqa: F401  (registers the digest's models)
 from editorial.models import (
     Article,
     Author,

@@ -8,6 +8,7 @@ out, so a re-run after a crash never mails anyone the same digest twice.
 """
 
 import datetime
+import email.policy
 import re
 import uuid
 from collections import Counter
@@ -65,6 +66,11 @@ def absolute_url(path):
     return settings.SITE_URL + path
 
 
+def for_mail(rendered_html):
+    """Rendered Markdown with its site-relative links made absolute for a mail client."""
+    return RELATIVE_HREF.sub(f'href="{settings.SITE_URL}/', str(rendered_html))
+
+
 class SubscriberQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(status=Subscriber.Status.CONFIRMED)
@@ -76,9 +82,10 @@ class SubscriberQuerySet(models.QuerySet):
     def sign_up(self, email, source_page=""):
         """Record a signup request for a normalised address and return its row.
 
-        A new address becomes pending; an unsubscribed one starts double opt-in again; a pending
-        or confirmed one is left as it is. The insert is ON CONFLICT DO NOTHING against the
-        unique index, so concurrent signups of one address end with one row and no error.
+        A new address becomes pending; an unsubscribed one starts double opt-in again (as does
+        a pending one, from now); a confirmed one is left as it is. The insert is ON CONFLICT DO
+        NOTHING against the unique index, so concurrent signups of one address end with one row
+        and no error.
         """
         now = timezone.now()
         self.bulk_create(
@@ -93,7 +100,8 @@ class SubscriberQuerySet(models.QuerySet):
             ],
             ignore_conflicts=True,
         )
-        self.with_address(email).filter(status=Subscriber.Status.UNSUBSCRIBED).update(
+        pending_or_left = [Subscriber.Status.PENDING, Subscriber.Status.UNSUBSCRIBED]
+        self.with_address(email).filter(status__in=pending_or_left).update(
             status=Subscriber.Status.PENDING,
             requested_at=now,
             source_page=source_page,
@@ -219,11 +227,24 @@ class Subscriber(models.Model):
                 {
                     "confirm_url": self.confirmation_url(),
                     "valid_days": CONFIRMATION_MAX_AGE.days,
+                    "kept_days": UNCONFIRMED_KEPT_FOR.days,
                 },
             )
         if self.status == self.Status.CONFIRMED:
             return list_email(self, "You are already on the RunLocalAI digest", "already", {})
         return None
+
+
+class ListEmail(EmailMultiAlternatives):
+    """A list message whose List-Unsubscribe header stays one plain line.
+
+    Python folds headers at 78 columns and writes a word longer than that (our unsubscribe URL)
+    as RFC 2047 encoded-words, which mail clients do not decode in List-Unsubscribe, so the
+    one-click button would be lost. RFC 5322 allows lines of up to 998 characters.
+    """
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
 
 
 def list_email(subscriber, subject, template, context):
@@ -238,7 +259,7 @@ def list_email(subscriber, subject, template, context):
         "site_url": settings.SITE_URL,
         "newsletter_url": absolute_url(reverse("editorial:newsletter")),
     }
-    message = EmailMultiAlternatives(
+    message = ListEmail(
         subject=subject,
         body=render_to_string(f"editorial/email/{template}.txt", context),
         to=[subscriber.email],
@@ -247,7 +268,9 @@ def list_email(subscriber, subject, template, context):
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.attach_alternative(render_to_string(f"editorial/email/{template}.html", context), "text/html")
+    message.attach_alternative(
+        render_to_string(f"editorial/email/{template}.html", context), "text/html"
+    )
     return message
 
 
@@ -264,7 +287,11 @@ class Digest(models.Model):
         SENT = "sent", "Sent"
 
     month = models.DateField(unique=True, help_text="Any day of the month; stored as the 1st.")
-    subject = models.CharField(max_length=200, blank=True, help_text="Blank: “… digest, <month>”.")
+    subject = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Leave blank for “RunLocalAI monthly digest, <month>”.",
+    )
     intro = models.TextField(help_text="Markdown written by the editor; shortcodes work.")
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
@@ -292,11 +319,11 @@ class Digest(models.Model):
         self.subject = self.subject or self.default_subject()
         super().save(*args, **kwargs)
 
-    def default_subject(self):
-        return f"RunLocalAI monthly digest, {self.month:%B %Y}"
-
     def get_absolute_url(self):
         return reverse("editorial:newsletter_digest", args=[self.month.year, self.month.month])
+
+    def default_subject(self):
+        return f"RunLocalAI monthly digest, {self.month:%B %Y}"
 
     def month_bounds(self):
         """[start, end) of the digest's month as aware datetimes."""
@@ -319,11 +346,12 @@ class Digest(models.Model):
             apps.get_model("catalog", "Benchmark")
             .objects.for_listing()
             .filter(created_at__gte=start, created_at__lt=end)
-            .order_by("hardware__name", "model__name", "context_tokens")
+            .order_by("-created_at", "hardware__name", "model__name")
         )
 
     def render_body(self):
         """The month's content as (html, text): intro, Pulse entries, new benchmarks."""
+        # Imported here: shortcodes reads the catalog's models, which load after this module.
         from editorial.shortcodes import References, expand, render_content
 
         entries = list(self.pulse_entries())
@@ -331,9 +359,7 @@ class Digest(models.Model):
         benchmarks = list(self.new_benchmarks()[: DIGEST_MAX_BENCHMARKS + 1])
         context = {
             "digest": self,
-            "intro_html": RELATIVE_HREF.sub(
-                f'href="{settings.SITE_URL}/', str(render_content(self.intro, refs))
-            ),
+            "intro_html": for_mail(render_content(self.intro, refs)),
             "intro_text": RELATIVE_MARKDOWN_LINK.sub(
                 f"]({settings.SITE_URL}/", expand(self.intro, refs)
             ),
@@ -341,9 +367,7 @@ class Digest(models.Model):
                 {
                     "entry": entry,
                     "url": absolute_url(entry.get_absolute_url()),
-                    "summary_html": RELATIVE_HREF.sub(
-                        f'href="{settings.SITE_URL}/', str(render_content(entry.summary, refs))
-                    ),
+                    "summary_html": for_mail(render_content(entry.summary, refs)),
                     "summary_text": expand(entry.summary, refs),
                 }
                 for entry in entries
@@ -424,7 +448,10 @@ class Digest(models.Model):
             return batch
         waiting = Subscriber.objects.confirmed().exclude(deliveries__digest=self).order_by("pk")
         Delivery.objects.bulk_create(
-            [Delivery(digest=self, subscriber_id=pk) for pk in waiting.values_list("pk", flat=True)[:size]],
+            [
+                Delivery(digest=self, subscriber_id=pk)
+                for pk in waiting.values_list("pk", flat=True)[:size]
+            ],
             ignore_conflicts=True,
         )
         return list(queued[:size])

@@ -12,7 +12,13 @@ from editorial.newsletter import Digest, Subscriber
 
 @task()
 def send_signup_reply(subscriber_id):
-    """Mail the confirmation link, or the "already on the list" note, for one signup request."""
+    """Mail the confirmation link, or the "already on the list" note, for one signup request.
+
+    Signups are what create pending rows, so deleting the stale ones here keeps the privacy
+    notice's promise (unconfirmed addresses go after 30 days) without a scheduler; the
+    prune_newsletter command does the same from cron.
+    """
+    Subscriber.objects.unconfirmed_and_stale().delete()
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     message = subscriber.signup_reply() if subscriber else None
     if message is None:
