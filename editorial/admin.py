@@ -1,5 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
+from catalog.admin_workflow import STATUS_ACTIONS, ReviewAgeFilter, mark_reviewed_by_me
 from editorial import newsletter_admin  # noqa: F401  (registers the digest's models)
 from editorial.models import (
     Article,
@@ -15,15 +17,17 @@ from editorial.models import (
 )
 
 
-class ReviewedAdmin(admin.ModelAdmin):
-    list_filter = ["status", "reviewer"]
+class ReviewedAdmin(SimpleHistoryAdmin):
+    """Content with a reviewer: history and revert, status and review actions, review age."""
+
+    list_filter = ["status", "reviewer", ReviewAgeFilter]
     autocomplete_fields = ["reviewer"]
-    date_hierarchy = None
+    actions = [mark_reviewed_by_me, *STATUS_ACTIONS]
 
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
-    list_display = ["name", "expertise"]
+    list_display = ["name", "expertise", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -39,7 +43,7 @@ class ErrorEntryAdmin(ReviewedAdmin):
 @admin.register(Article)
 class ArticleAdmin(ReviewedAdmin):
     list_display = ["title", "kind", "status", "reviewer", "reviewed_on"]
-    list_filter = ["kind", "status", "reviewer"]
+    list_filter = ["kind", "status", "reviewer", ReviewAgeFilter]
     search_fields = ["title", "body"]
     filter_horizontal = ["related_terms"]
     prepopulated_fields = {"slug": ["title"]}
@@ -63,7 +67,7 @@ class BuyerGuideAdmin(ReviewedAdmin):
 @admin.register(PulseEntry)
 class PulseEntryAdmin(ReviewedAdmin):
     list_display = ["title", "date", "kind", "status"]
-    list_filter = ["kind", "status"]
+    list_filter = ["kind", "status", ReviewAgeFilter]
     search_fields = ["title", "summary"]
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title"]}
@@ -87,8 +91,9 @@ class PromptingKitAdmin(ReviewedAdmin):
 
 @admin.register(Correction)
 class CorrectionAdmin(admin.ModelAdmin):
-    list_display = ["date", "summary", "url"]
+    list_display = ["date", "summary", "url", "content_type", "object_id"]
     search_fields = ["summary"]
+    fields = ["date", "summary", "url", "content_type", "object_id"]
 
 
 @admin.register(ContactMessage)

@@ -4,9 +4,11 @@ answers, prompting kits, the corrections log and contact messages."""
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from catalog.workflow import Publishable
 
@@ -17,6 +19,14 @@ class Author(models.Model):
     bio = models.TextField()
     expertise = models.CharField(max_length=255, blank=True)
     photo_url = models.URLField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+        help_text="The editor's login, so 'mark reviewed by me' knows who they are.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -36,6 +46,7 @@ class Reviewed(Publishable):
     )
     reviewed_on = models.DateField(null=True, blank=True)
     sources = models.JSONField(default=list, blank=True)
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True
@@ -232,19 +243,33 @@ class PromptingKit(Reviewed):
 
 
 class Correction(models.Model):
-    """A dated entry in the public corrections log on the Trust page."""
+    """A dated entry in the public corrections log on the Trust page, optionally linked to
+    the row that was changed (whose history shows the previous values)."""
 
     date = models.DateField(default=datetime.date.today)
     summary = models.TextField()
     url = models.CharField(
         max_length=300, blank=True, help_text="The corrected page (a site path or a URL)."
     )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    changed_row = GenericForeignKey("content_type", "object_id")
 
     class Meta:
         ordering = ["-date", "-id"]
 
     def __str__(self):
         return f"{self.date}: {self.summary[:60]}"
+
+    @property
+    def link(self):
+        """The corrected page: the linked row's page when there is one, else the given URL."""
+        row = self.changed_row
+        if row is not None and hasattr(row, "get_absolute_url"):
+            return row.get_absolute_url()
+        return self.url
 
 
 class ContactMessage(models.Model):

@@ -138,7 +138,7 @@ def page(request, slug):
     if slug == "trust":
         from editorial.models import Correction
 
-        context["corrections"] = Correction.objects.all()[:100]
+        context["corrections"] = Correction.objects.prefetch_related("changed_row")[:100]
     return render(request, "editorial/page.html", context)
 
 

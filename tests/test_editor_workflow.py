@@ -129,3 +129,50 @@ def test_drafts_are_previewable_by_staff_only(editor_client):
     assert response.status_code == 200
     assert "Preview for editors" in response.content.decode()
     assert "rtx-4090" not in visitor.get("/sitemap.xml").content.decode()
+
+
+def test_mark_reviewed_by_me_records_who_and_when(editor_client, editor_user):
+    import datetime
+
+    from editorial.models import Author
+    from tests import content_factories as make
+
+    term = make.term(reviewed_on=datetime.date(2020, 1, 1))
+    make.term(slug="old-term", name="Old term", reviewed_on=datetime.date(2020, 1, 1))
+    changelist = reverse("admin:glossary_term_changelist")
+    stale = editor_client.get(changelist, {"review_older_than": "12"}).content.decode()
+    assert "Old term" in stale
+    no_profile = editor_client.post(
+        changelist, {"action": "mark_reviewed_by_me", "_selected_action": [term.pk]}, follow=True
+    )
+    assert "no author profile" in no_profile.content.decode()
+    author = Author.objects.create(slug="ed", name="Ed Itor", bio="Editor.", user=editor_user)
+    editor_client.post(changelist, {"action": "mark_reviewed_by_me", "_selected_action": [term.pk]})
+    term.refresh_from_db()
+    assert term.reviewer == author and term.reviewed_on == datetime.date.today()
+    assert term.history.first().history_user == editor_user
+    fresh = editor_client.get(changelist, {"review_older_than": "12"}).content.decode()
+    assert "Old term" in fresh and ">Test term (TT)<" not in fresh
+
+
+def test_content_history_and_corrections_log_link_the_changed_row(client):
+    from django.contrib.contenttypes.models import ContentType
+
+    from editorial.models import Article, Correction
+
+    trust = Article.objects.create(kind="page", slug="trust", title="Trust", body="How we source.")
+    hardware = Hardware.objects.get(slug="rtx-4090")
+    Correction.objects.create(
+        summary="Fixed the RTX 4090 board power.",
+        content_type=ContentType.objects.get_for_model(Hardware),
+        object_id=hardware.pk,
+    )
+    trust.body = "How we source claims."
+    trust.save()
+    assert [h.body for h in trust.history.order_by("history_date")] == [
+        "How we source.",
+        "How we source claims.",
+    ]
+    html = client.get("/trust/").content.decode()
+    assert "Fixed the RTX 4090 board power." in html
+    assert '<a href="/hardware/rtx-4090/">corrected page</a>' in html
