@@ -38,7 +38,7 @@ def manage(env, *args):
 def prepare(env):
     """Migrate, seed, calibrate and collect static files, as a deploy would."""
     manage(env, "migrate", "--noinput")
-    manage(env, "seed", "--only", "catalog")  # TEMP
+    manage(env, "seed")
     manage(env, "calibrate")
     manage(env, "collectstatic", "--noinput")
 

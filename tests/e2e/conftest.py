@@ -43,7 +43,7 @@ def browser():
 @pytest.fixture
 def site(live_server, transactional_db):
     """The live server's URL, with the seeded catalog and content in its database."""
-    call_command("seed", "--only", "catalog", verbosity=0)  # TEMP
+    call_command("seed", verbosity=0)
     return live_server.url
 
 
