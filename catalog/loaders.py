@@ -195,3 +195,7 @@ LOADERS = [
     load_runtimes,
     load_benchmarks,
 ]
+
+from catalog.price_loaders import PRICE_LOADERS  # noqa: E402
+
+LOADERS += PRICE_LOADERS

@@ -21,5 +21,6 @@ urlpatterns = [
     path("sitemap/", views.html_sitemap, name="html_sitemap"),
     path("contact/", views.contact, name="contact"),
     path("", include("editorial.newsletter_urls")),
+    path("", include("editorial.guide_urls")),
     re_path(rf"^(?P<slug>{'|'.join(views.PAGE_SLUGS)})/$", views.page, name="page"),
 ]

@@ -1,0 +1,110 @@
+"""Buyer guides: the editor writes the verdicts; prices, memory and speeds come live from the
+catalog and the estimator, so an editor's price change shows on every guide at once."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, render
+
+from catalog import snapshot, structured_data
+from catalog.caching import cache_public_page
+from catalog.structured_data import page_context
+from catalog.workflow import visible_to
+from editorial.models import BuyerGuide, GuidePick
+from editorial.shortcodes import References, render_content
+from estimator import service
+
+BEST_GPU_SLUG = "best-gpu-for-local-ai"
+
+
+@dataclass(frozen=True)
+class PickRow:
+    pick: object  # GuidePick
+    verdict: object  # rendered Markdown
+    cells: list  # (reference model, service.Result) in the guide's model order
+
+    @property
+    def hardware(self):
+        return self.pick.hardware
+
+
+def reference_result(hw, model, quant, catalog, calibration):
+    """The estimator's answer with the strongest speed basis, as on Will it run?."""
+    here = [
+        b for b in catalog.benchmarks_for(hardware=hw, model=model, quant=quant) if b.gpu_count == 1
+    ]
+    elsewhere = [
+        b
+        for b in catalog.benchmarks_for(model=model, quant=quant)
+        if b.verified and b.gpu_count == 1 and b.hardware_id != hw.pk and b.decode_tok_s
+    ]
+    scaled_from = min(elsewhere, key=lambda b: (b.context_tokens, b.pk), default=None)
+    return service.estimate(
+        service.build_request(hw, model, quant),
+        benchmarks=here,
+        scaled_from=scaled_from,
+        target_hw=hw,
+        calibration=calibration,
+    )
+
+
+def _guide_page(request, guide, crumbs):
+    catalog = snapshot.current()
+    calibration = service.current_calibration()[0]
+    quant = guide.quant or service.default_quant()
+    models = list(guide.reference_models.all())
+    picks = [p for p in guide.picks.all() if p.hardware.is_published]
+    references = References([guide.intro, guide.body, *(p.verdict for p in picks)])
+    rows = [
+        PickRow(
+            pick,
+            render_content(pick.verdict, references),
+            [(m, reference_result(pick.hardware, m, quant, catalog, calibration)) for m in models],
+        )
+        for pick in picks
+    ]
+    context = {
+        "guide": guide,
+        "intro": render_content(guide.intro, references),
+        "body": render_content(guide.body, references),
+        "quant": quant,
+        "models": models,
+        "rows": rows,
+        **page_context(crumbs, structured_data.article(guide, guide.title, guide.summary)),
+    }
+    return render(request, "editorial/guide_detail.html", context)
+
+
+def _guides(request):
+    return visible_to(request, BuyerGuide.objects.all()).select_related("reviewer", "quant")
+
+
+def _with_picks(queryset):
+    picks = GuidePick.objects.select_related("hardware__vendor")
+    return queryset.prefetch_related(
+        "reference_models", "related_terms", Prefetch("picks", queryset=picks)
+    )
+
+
+@cache_public_page
+def guide_list(request):
+    guides = (
+        BuyerGuide.objects.published()
+        .select_related("reviewer")
+        .annotate(pick_count=Count("picks"))
+    )
+    context = {"guides": guides, **page_context([("Buyer guides", "/guides/")])}
+    return render(request, "editorial/guide_list.html", context)
+
+
+@cache_public_page
+def guide_detail(request, slug):
+    guide = get_object_or_404(_with_picks(_guides(request)), slug=slug)
+    crumbs = [("Buyer guides", "/guides/"), (guide.title, guide.get_absolute_url())]
+    return _guide_page(request, guide, crumbs)
+
+
+@cache_public_page
+def best_gpu(request):
+    guide = get_object_or_404(_with_picks(_guides(request)), slug=BEST_GPU_SLUG)
+    return _guide_page(request, guide, [("Best GPU", "/best-gpu/")])

@@ -1,0 +1,611 @@
+"""Choose my GPU: rank hardware that runs the chosen models, within a budget. Pure Python.
+
+Every configuration (a piece of hardware, alone or as a pair of cards) is checked against
+every chosen model at every quant on the quality ladder. Memory need and decode speed are both
+monotonic in bits per weight, so a binary search over the ladder finds the best quant for a
+model with a handful of engine runs instead of one per quant, and nothing slower than that is
+ever computed: a model whose weights alone exceed the configuration's memory is rejected by
+arithmetic, and hardware over budget is only evaluated, cheapest first, until the "just over
+budget" list is full.
+"""
+
+import bisect
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import groupby
+
+from estimator import engine
+from estimator.calibration import Calibration
+from estimator.constants import MARKETED_MEMORY_BYTES_PER_GB
+from estimator.memory import weights_bytes
+from estimator.specs import HardwareSpec, ModelSpec, QuantSpec
+
+MULTI_GPU_KINDS = frozenset({"discrete_gpu", "datacenter_gpu"})
+# Laptops are not in the catalog: a form factor keeps the hardware kinds sold in it.
+FORM_FACTOR_KINDS = {
+    "any": frozenset({"discrete_gpu", "datacenter_gpu", "apple_silicon", "apu", "cpu"}),
+    "desktop": frozenset({"discrete_gpu", "apu", "cpu"}),
+    "laptop": frozenset({"apple_silicon", "apu"}),
+    "mac": frozenset({"apple_silicon"}),
+}
+VERDICT_TEXT = {
+    "fits": "fits",
+    "partial_offload": "partial offload",
+    "does_not_fit": "does not fit",
+}
+# The catalog has no used prices and no stock data: "new only" keeps hardware launched within
+# this many years; older cards appear only when used is allowed, priced at their launch MSRP.
+NEW_WITHIN_YEARS = 4
+OVER_BUDGET_SHOWN = 3
+RANKED_SHOWN = 25
+# Two quants closer than this in size are the same size for the quality ladder.
+SAME_SIZE_TOLERANCE = 0.01
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A piece of hardware as sold: one unit, with its price when the catalog has one."""
+
+    slug: str
+    name: str
+    kind: str
+    vendor: str  # vendor slug: nvidia, amd, apple, intel, ...
+    spec: HardwareSpec  # one unit
+    price_usd: float | None = None
+    price_basis: str = ""  # street | msrp | ""
+    tdp_w: int | None = None
+    launch_year: int | None = None
+    memory_gb: float | None = None
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A model the visitor wants to run."""
+
+    slug: str
+    name: str
+    spec: ModelSpec
+
+    @property
+    def is_text(self):
+        return self.spec.modality == "text"
+
+
+@dataclass(frozen=True)
+class Needs:
+    budget_usd: float
+    models: tuple[Wanted, ...]
+    min_tok_s: float = 10.0
+    context_tokens: int = 4096
+    platform: str = "any"  # any, or a vendor slug
+    form_factor: str = "any"
+    used_allowed: bool = False
+    max_gpus: int = 1
+    sort: str = "fastest"
+    current_year: int = 2026
+
+
+@dataclass(frozen=True)
+class Speed:
+    """A decode speed and where it comes from (measured, community, scaled or estimated)."""
+
+    tok_s: float
+    basis: str = "estimated"
+    source_url: str = ""
+
+
+# (hardware slug, model slug, quant name, estimated tok/s) -> the strongest speed available.
+SpeedLookup = Callable[[str, str, str, float], Speed]
+
+
+def shown_speed(tok_s):
+    """A speed as the page shows it: whole tok/s, or tenths below 10 tok/s."""
+    if tok_s is None:
+        return None
+    return round(tok_s) if tok_s >= 10 else round(tok_s, 1)
+
+
+def estimated_only(hardware_slug, model_slug, quant_name, tok_s):
+    return Speed(tok_s)
+
+
+@dataclass(frozen=True)
+class ModelRun:
+    """How one configuration runs one model: the best quant on the ladder that meets the need,
+    or, when none does, the closest it gets."""
+
+    model: Wanted
+    verdict: str  # fits | partial_offload | does_not_fit
+    quant: str = ""
+    speed: Speed | None = None
+    meets: bool = False
+    problem: str = ""
+
+    @property
+    def tok_s(self):
+        return self.speed.tok_s if self.speed else None
+
+    @property
+    def verdict_text(self):
+        return VERDICT_TEXT[self.verdict]
+
+    @property
+    def shown_tok_s(self):
+        return shown_speed(self.tok_s)
+
+
+@dataclass(frozen=True)
+class Option:
+    candidate: Candidate
+    gpu_count: int
+    runs: tuple[ModelRun, ...]
+    price_usd: float | None
+    older: bool = False  # launched before the "new only" window: likely bought used
+    rank: int = 0
+    why: str = ""
+    tie_note: str = ""
+
+    @property
+    def name(self):
+        return f"2 × {self.candidate.name}" if self.gpu_count == 2 else self.candidate.name
+
+    @property
+    def memory_gb(self):
+        memory = self.candidate.memory_gb
+        return memory * self.gpu_count if memory else None
+
+    @property
+    def power_w(self):
+        tdp = self.candidate.tdp_w
+        return tdp * self.gpu_count if tdp else None
+
+    @property
+    def meets_all(self):
+        return all(run.meets for run in self.runs)
+
+    @property
+    def bottleneck_tok_s(self):
+        """The slowest decode speed among the chosen text models (what limits the machine)."""
+        speeds = [run.tok_s for run in self.runs if run.model.is_text and run.tok_s]
+        return min(speeds) if speeds else None
+
+    @property
+    def tok_s_per_1000_usd(self):
+        if not self.price_usd or not self.bottleneck_tok_s:
+            return None
+        return self.bottleneck_tok_s / self.price_usd * 1000
+
+
+@dataclass(frozen=True)
+class Choice:
+    needs: Needs
+    ladder: tuple[QuantSpec, ...]
+    ranked: tuple[Option, ...]
+    over_budget: tuple[Option, ...]
+    limits: tuple[str, ...]
+    unpriced: tuple[Option, ...]
+    ranking_rule: str
+    evaluated: int  # configuration x model pairs the engine looked at
+    matching: int  # configurations that passed the filters
+
+    @property
+    def shown(self):
+        return self.ranked[:RANKED_SHOWN]
+
+    @property
+    def not_shown(self):
+        return max(0, len(self.ranked) - RANKED_SHOWN)
+
+
+@dataclass
+class _Search:
+    """Engine runs for one configuration and one model, each quant computed at most once."""
+
+    spec: HardwareSpec
+    wanted: Wanted
+    ladder: Sequence[QuantSpec]
+    context: int
+    calibration: Calibration
+    slug: str
+    speed_lookup: SpeedLookup
+    estimates: dict = field(default_factory=dict)
+
+    def request(self, index):
+        return engine.EstimateRequest(
+            hardware=self.spec,
+            model=self.wanted.spec,
+            quant=self.ladder[index],
+            context_tokens=self.context,
+        )
+
+    def fits(self, index):
+        return engine.fits(self.request(index))
+
+    def estimate(self, index):
+        if index not in self.estimates:
+            self.estimates[index] = engine.estimate(self.request(index), self.calibration)
+        return self.estimates[index]
+
+    def speed(self, index):
+        result = self.estimate(index)
+        if result.decode_tok_s is None:
+            return None
+        tok_s = result.decode_tok_s.expected
+        if result.verdict == "fits" and self.spec.gpu_count == 1:
+            return self.speed_lookup(self.slug, self.wanted.slug, self.ladder[index].name, tok_s)
+        return Speed(tok_s)
+
+
+def first_true(low, high, predicate):
+    """The first index in [low, high) where a monotonic predicate holds, else high. The low end
+    is tried first: the best quant usually qualifies, and then one engine run is enough."""
+    if low >= high or predicate(low):
+        return low
+    low += 1
+    while low < high:
+        middle = (low + high) // 2
+        if predicate(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+def quant_ladder(quants: Iterable[tuple[QuantSpec, float | None]], floor_name: str):
+    """GGUF quants from best to worst quality, down to the floor: each one smaller and worse
+    than the last by measured perplexity; a quant that another beats on both size and
+    quality is left out. quants: (spec, perplexity increase) pairs; unmeasured ones are skipped.
+    """
+    measured = sorted(
+        ((q, ppl) for q, ppl in quants if q.family == "gguf" and ppl is not None),
+        key=lambda pair: (pair[1], pair[0].bits_per_weight),
+    )
+    ladder = []
+    for quant, _ppl in measured:
+        if not ladder or quant.bits_per_weight < ladder[-1].bits_per_weight * (
+            1 - SAME_SIZE_TOLERANCE
+        ):
+            ladder.append(quant)
+    names = [q.name for q in ladder]
+    if floor_name in names:
+        ladder = ladder[: names.index(floor_name) + 1]
+    return tuple(ladder)
+
+
+def _capacity_bytes(spec: HardwareSpec):
+    """Everything the weights could occupy: GPU memory plus (separate) system RAM."""
+    gpu = (
+        spec.memory_gb
+        * MARKETED_MEMORY_BYTES_PER_GB
+        * (1 if spec.unified_memory else len(spec.cards()))
+    )
+    ram = 0.0 if spec.unified_memory else spec.system_ram_gb * MARKETED_MEMORY_BYTES_PER_GB
+    return gpu + ram, gpu
+
+
+def best_run(search: _Search, min_tok_s: float) -> ModelRun:
+    """The highest-quality quant that meets the need, preferring a full fit in GPU memory."""
+    wanted, ladder = search.wanted, search.ladder
+    floor = len(ladder) - 1
+    total_bytes, gpu_bytes = _capacity_bytes(search.spec)
+    floor_weights = weights_bytes(wanted.spec, ladder[floor])
+    if floor_weights > total_bytes:
+        return ModelRun(
+            wanted,
+            "does_not_fit",
+            problem=f"needs {floor_weights / 1e9:.0f} GB for weights alone at {ladder[floor].name}",
+        )
+    # Quants whose weights alone exceed GPU memory cannot fit fully: start after them.
+    start = first_true(0, len(ladder), lambda i: weights_bytes(wanted.spec, ladder[i]) <= gpu_bytes)
+    fit = first_true(start, len(ladder), search.fits)
+    if not wanted.is_text:
+        if fit < len(ladder):
+            return ModelRun(wanted, "fits", ladder[fit].name, meets=True)
+        verdict = search.estimate(floor).verdict
+        return ModelRun(
+            wanted, verdict, ladder[floor].name, problem="does not fit in GPU memory at any quant"
+        )
+
+    def fast_enough(index):
+        speed = search.speed(index)
+        return speed is not None and speed.tok_s >= min_tok_s
+
+    if fit < len(ladder):
+        found = first_true(fit, len(ladder), fast_enough)
+        if found < len(ladder):
+            return ModelRun(wanted, "fits", ladder[found].name, search.speed(found), meets=True)
+        return ModelRun(
+            wanted,
+            "fits",
+            ladder[floor].name,
+            search.speed(floor),
+            problem=f"below {min_tok_s:g} tok/s even at {ladder[floor].name}",
+        )
+    # Nothing fits in GPU memory: part of the model in system RAM, or a CPU-only machine.
+    floor_result = search.estimate(floor)
+    if floor_result.verdict == "does_not_fit":
+        return ModelRun(wanted, "does_not_fit", ladder[floor].name, problem="does not fit")
+    if not fast_enough(floor):
+        where = "with offload to system RAM" if floor_result.verdict != "fits" else "on the CPU"
+        return ModelRun(
+            wanted,
+            floor_result.verdict,
+            ladder[floor].name,
+            search.speed(floor),
+            problem=f"below {min_tok_s:g} tok/s {where}",
+        )
+    found = first_true(0, floor, fast_enough)
+    return ModelRun(
+        wanted, search.estimate(found).verdict, ladder[found].name, search.speed(found), meets=True
+    )
+
+
+def is_older(candidate: Candidate, needs: Needs):
+    year = candidate.launch_year
+    return year is None or year < needs.current_year - NEW_WITHIN_YEARS
+
+
+def matches_filters(candidate: Candidate, needs: Needs):
+    return (
+        candidate.kind in FORM_FACTOR_KINDS[needs.form_factor]
+        and needs.platform in ("any", candidate.vendor)
+        and (needs.used_allowed or not is_older(candidate, needs))
+    )
+
+
+class _Evaluator:
+    """Runs configurations through best_run, each at most once per request."""
+
+    def __init__(self, needs, ladder, calibration, speed_lookup):
+        self.needs, self.ladder = needs, ladder
+        self.calibration, self.speed_lookup = calibration, speed_lookup
+        self.done = {}
+        self.evaluated = 0
+        self.ladder_index = {quant.name: index for index, quant in enumerate(ladder)}
+
+    def option(self, candidate: Candidate, gpu_count: int) -> Option | None:
+        """The configuration's runs; None for a pair that does nothing one card cannot."""
+        key = (candidate.slug, gpu_count)
+        if key not in self.done:
+            self.done[key] = self._evaluate(candidate, gpu_count)
+        return self.done[key]
+
+    def _evaluate(self, candidate, gpu_count):
+        if gpu_count == 2:
+            single = self.option(candidate, 1)
+            if all(self._quality(run) == (True, True, 0) for run in single.runs):
+                return None  # one card already runs everything at the top of the ladder
+        spec = candidate.spec if gpu_count == 1 else replace(candidate.spec, gpu_count=gpu_count)
+        runs = []
+        for wanted in self.needs.models:
+            search = _Search(
+                spec,
+                wanted,
+                self.ladder,
+                self.needs.context_tokens,
+                self.calibration,
+                candidate.slug,
+                self.speed_lookup,
+            )
+            runs.append(best_run(search, self.needs.min_tok_s))
+            self.evaluated += 1
+        option = Option(
+            candidate,
+            gpu_count,
+            tuple(runs),
+            candidate.price_usd * gpu_count if candidate.price_usd else None,
+            older=is_older(candidate, self.needs),
+        )
+        if gpu_count == 2:
+            single = self.option(candidate, 1)
+            pairs = zip(option.runs, single.runs, strict=True)
+            if not any(self._quality(a) > self._quality(b) for a, b in pairs):
+                return None
+        return option
+
+    def _quality(self, run: ModelRun):
+        index = self.ladder_index.get(run.quant, len(self.ladder))
+        return (run.meets, run.verdict == "fits", -index)
+
+
+LEADER_TEXT = {
+    "fastest": "The fastest option within budget",
+    "value": "The most speed per dollar within budget",
+    "cheapest": "The cheapest option that meets every need",
+}
+RANKING_RULES = {
+    "fastest": (
+        "Ranked by the decode speed of the slowest model you chose, as shown (whole tok/s, "
+        "tenths below 10); equal speeds go to the lower price, then the larger memory, then "
+        "the name."
+    ),
+    "value": (
+        "Ranked by tok/s per $1,000 (the slowest chosen model's speed over the price, to one "
+        "decimal); equal values go to the lower price, then the larger memory, then the name."
+    ),
+    "cheapest": (
+        "Ranked by price; equal prices go to the faster option, then the larger memory, "
+        "then the name."
+    ),
+    "no_speed": (
+        "Image models have no speed estimate, so options are ranked by price (lowest first), "
+        "then by the larger memory, then by name."
+    ),
+}
+
+
+def _primary(option: Option, sort: str):
+    """The ranking score as shown on the page: equal shown scores are a tie."""
+    if sort == "value":
+        value = option.tok_s_per_1000_usd
+        return round(value, 1) if value else 0.0
+    if sort == "fastest":
+        return shown_speed(option.bottleneck_tok_s) or 0
+    return option.price_usd
+
+
+def _sort_key(option: Option, sort: str):
+    memory = -(option.memory_gb or 0)
+    if sort in ("cheapest", "no_speed"):
+        return (option.price_usd, -(shown_speed(option.bottleneck_tok_s) or 0), memory, option.name)
+    return (-_primary(option, sort), option.price_usd, memory, option.name)
+
+
+def _tie_note(option: Option, other: Option, sort: str):
+    what = {"fastest": "speed", "value": "speed per dollar"}.get(sort, "price")
+    if sort in ("fastest", "value") and option.price_usd != other.price_usd:
+        reason = "costs less"
+    elif (option.memory_gb or 0) != (other.memory_gb or 0):
+        reason = "has more memory"
+    elif sort in ("cheapest", "no_speed") and option.bottleneck_tok_s != other.bottleneck_tok_s:
+        reason = "is faster"
+    else:
+        return f"Tied with #{other.rank} on {what}, price and memory; the two are listed by name."
+    winner = "this one" if option.rank < other.rank else f"#{other.rank}"
+    return f"Tied with #{other.rank} on {what}; {winner} comes first because it {reason}."
+
+
+def _money(value):
+    return f"${value:,.0f}"
+
+
+def _why(option: Option, leader: Option, sort: str, names: list[str]):
+    if option.rank == 1:
+        first = LEADER_TEXT.get(sort, LEADER_TEXT["cheapest"])
+    else:
+        diff = leader.price_usd - option.price_usd
+        cost = f"{_money(abs(diff))} {'less' if diff > 0 else 'more'}" if diff else "same price"
+        speed, top = option.bottleneck_tok_s, leader.bottleneck_tok_s
+        if speed and top:
+            first = f"{speed / top * 100:.0f}% of #1's speed, {cost}"
+        else:
+            first = f"{cost} than #1" if diff else "Same price as #1"
+    lower = [run for run in option.runs if (run.quant, run.verdict) != (names[0], "fits")]
+    if not lower:
+        second = f"room for {names[0]} on every model"
+    else:
+        run = max(lower, key=lambda r: (r.verdict != "fits", names.index(r.quant)))
+        second = f"{run.model.name} at {run.quant}"
+        if run.verdict == "partial_offload":
+            second += " with part of it in system RAM"
+    memory = f"{option.memory_gb:g} GB: " if option.memory_gb else ""
+    return f"{first}; {memory}{second}."
+
+
+def _rank(options: list[Option], sort: str, ladder):
+    if sort != "cheapest" and not any(o.bottleneck_tok_s for o in options):
+        sort = "no_speed"
+    ordered = sorted(options, key=lambda o: _sort_key(o, sort))
+    ranked = [replace(option, rank=index) for index, option in enumerate(ordered, 1)]
+    final = []
+    # Equal shown scores sit next to each other in the sorted list.
+    for _score, group in groupby(ranked, key=lambda o: _primary(o, sort)):
+        group = list(group)
+        for option in group:
+            others = [other for other in group if other is not option][:2]
+            note = " ".join(_tie_note(option, other, sort) for other in others)
+            final.append(replace(option, tie_note=note))
+    leader = final[0] if final else None
+    names = [q.name for q in ladder]
+    final = [replace(o, why=_why(o, leader, sort, names)) for o in final]
+    return tuple(final), RANKING_RULES[sort]
+
+
+def _scope(needs: Needs):
+    if needs.max_gpus == 2:
+        return "card, pair of cards or machine"
+    return "single card or machine"
+
+
+def _limits(needs: Needs, in_budget: list[Option], ladder, cheapest_over: Option | None):
+    budget = _money(needs.budget_usd)
+    if not in_budget:
+        text = f"Nothing that matches your filters costs {budget} or less"
+        if cheapest_over:
+            price = _money(cheapest_over.price_usd)
+            text += f"; the cheapest is {cheapest_over.name} at {price}"
+        return [text + "."]
+    limits = []
+    floor = ladder[-1].name
+    for index, wanted in enumerate(needs.models):
+        pairs = [(option, option.runs[index]) for option in in_budget]
+        if any(run.meets for _option, run in pairs):
+            continue
+        fitting = [(o, r) for o, r in pairs if r.verdict == "fits" and r.tok_s]
+        if wanted.is_text and fitting:
+            option, run = max(fitting, key=lambda pair: pair[1].tok_s)
+            limits.append(
+                f"Nothing within {budget} runs {wanted.name} at {needs.min_tok_s:g} tok/s or "
+                f"faster; the fastest is {option.name} at about {run.tok_s:.0f} tok/s "
+                f"({run.quant})."
+            )
+            continue
+        text = f"No {_scope(needs)} within {budget} fits {wanted.name} at {floor} in GPU memory."
+        offloaded = [(o, r) for o, r in pairs if r.verdict == "partial_offload" and r.tok_s]
+        if offloaded:
+            option, run = max(offloaded, key=lambda pair: pair[1].tok_s)
+            text += (
+                f" With part of it in system RAM, {option.name} manages about "
+                f"{run.tok_s:.1f} tok/s."
+            )
+        limits.append(text)
+    if not limits and not any(option.meets_all for option in in_budget):
+        limits.append(
+            f"Each model runs on something within {budget}, but no single option within "
+            "budget runs all of them."
+        )
+    return limits
+
+
+def choose(
+    candidates: Iterable[Candidate],
+    needs: Needs,
+    ladder: Sequence[QuantSpec],
+    calibration: Calibration,
+    speed_lookup: SpeedLookup = estimated_only,
+) -> Choice:
+    """Rank the configurations within budget that meet every need, find the nearest ones just
+    over budget, and say what the budget cannot do."""
+    evaluator = _Evaluator(needs, ladder, calibration, speed_lookup)
+    matching = [c for c in candidates if matches_filters(c, needs)]
+    unpriced = tuple(
+        Option(c, 1, (), None, older=is_older(c, needs)) for c in matching if not c.price_usd
+    )
+    configurations = [
+        (c.price_usd * count, c, count)
+        for c in matching
+        if c.price_usd
+        for count in ((1, 2) if needs.max_gpus == 2 and c.kind in MULTI_GPU_KINDS else (1,))
+    ]
+    configurations.sort(key=lambda item: (item[0], item[1].slug, item[2]))
+    prices = [price for price, _c, _n in configurations]
+    split = bisect.bisect_right(prices, needs.budget_usd)
+    in_budget = [
+        option
+        for _price, candidate, count in configurations[:split]
+        if (option := evaluator.option(candidate, count)) is not None
+    ]
+    over_budget = []
+    for _price, candidate, count in configurations[split:]:
+        if len(over_budget) == OVER_BUDGET_SHOWN:
+            break
+        option = evaluator.option(candidate, count)
+        if option is not None and option.meets_all:
+            over = _money(option.price_usd - needs.budget_usd)
+            over_budget.append(replace(option, why=f"{over} over your budget."))
+    ranked, rule = _rank([o for o in in_budget if o.meets_all], needs.sort, ladder)
+    cheapest_over = None
+    if split < len(configurations):
+        price, candidate, count = configurations[split]
+        cheapest_over = Option(candidate, count, (), price)
+    return Choice(
+        needs=needs,
+        ladder=tuple(ladder),
+        ranked=ranked,
+        over_budget=tuple(over_budget),
+        limits=tuple(_limits(needs, in_budget, ladder, cheapest_over)),
+        unpriced=unpriced,
+        ranking_rule=rule,
+        evaluated=evaluator.evaluated,
+        matching=len(matching),
+    )

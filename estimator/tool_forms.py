@@ -1,0 +1,215 @@
+"""The forms behind Choose my GPU and Cost vs cloud: GET parameters in, catalog rows and numbers
+out, or errors named by field (the page answers those with a 400)."""
+
+from django import forms
+
+from catalog import snapshot
+
+DEFAULT_QUANT_FLOOR = "Q4_K_M"
+DEFAULT_CONTEXT = 4096
+DEFAULT_MIN_TOK_S = 10.0
+
+# Use-case presets: a label and the catalog models they stand for.
+PRESETS = {
+    "chat-8b": ("Chat, 8B class", ["llama-3.1-8b"]),
+    "coding-32b": ("Coding, 32B class", ["qwen2.5-coder-32b"]),
+    "70b": ("70B class", ["llama-3.3-70b"]),
+    "image": ("Image generation (SDXL and FLUX)", ["sdxl-base-1.0", "flux.1-dev"]),
+}
+PLATFORMS = [
+    ("any", "No preference"),
+    ("nvidia", "NVIDIA"),
+    ("amd", "AMD"),
+    ("apple", "Apple"),
+    ("intel", "Intel"),
+]
+FORM_FACTORS = [
+    ("any", "Any"),
+    ("desktop", "Desktop PC"),
+    ("laptop", "Laptop"),
+    ("mac", "Mac"),
+]
+CONDITIONS = [("new", "New only"), ("used", "Used allowed")]
+GPU_COUNTS = [("1", "One card"), ("2", "Up to two cards")]
+SORTS = [("fastest", "Fastest"), ("value", "Most tok/s per dollar"), ("cheapest", "Cheapest")]
+
+
+def _choice(data, name, choices):
+    return data.get(name) or choices[0][0]
+
+
+class ChooseGpuForm(forms.Form):
+    budget = forms.DecimalField(
+        min_value=1, max_value=1_000_000, decimal_places=2, label="Budget (USD)"
+    )
+    model = forms.MultipleChoiceField(
+        required=False,
+        label="Models",
+        error_messages={"invalid_choice": "We have no model called “%(value)s”."},
+    )
+    preset = forms.ChoiceField(
+        required=False,
+        label="Or a use case",
+        choices=[("", "—"), *((key, label) for key, (label, _slugs) in PRESETS.items())],
+    )
+    min_tok_s = forms.FloatField(
+        required=False, min_value=0, max_value=10_000, label="Minimum speed (tok/s)"
+    )
+    context = forms.IntegerField(
+        required=False, min_value=256, max_value=10_485_760, label="Context (tokens)"
+    )
+    quant_floor = forms.ChoiceField(required=False, label="Lowest quant you accept")
+    platform = forms.ChoiceField(required=False, choices=PLATFORMS, label="Platform")
+    form_factor = forms.ChoiceField(required=False, choices=FORM_FACTORS, label="Form factor")
+    condition = forms.ChoiceField(required=False, choices=CONDITIONS, label="New or used")
+    gpus = forms.ChoiceField(required=False, choices=GPU_COUNTS, label="Cards")
+    sort = forms.ChoiceField(required=False, choices=SORTS, label="Rank by")
+
+    def __init__(self, data=None, *, ladder_names=()):
+        super().__init__(data)
+        self.catalog_models = {
+            slug: m for slug, m in snapshot.current().models.items() if m.modality != "speech"
+        }
+        self.fields["model"].choices = [(slug, m.name) for slug, m in self.catalog_models.items()]
+        self.fields["quant_floor"].choices = [(name, name) for name in ladder_names]
+
+    def clean(self):
+        data = super().clean()
+        slugs = list(data.get("model") or [])
+        if data.get("preset"):
+            slugs += [s for s in PRESETS[data["preset"]][1] if s in self.catalog_models]
+        models = [self.catalog_models[slug] for slug in dict.fromkeys(slugs)]
+        if not models and "model" not in self.errors:
+            self.add_error("model", "Choose at least one model, or a use-case preset.")
+        context = data.get("context") or DEFAULT_CONTEXT
+        for model in models:
+            if model.modality == "text" and model.max_context and context > model.max_context:
+                self.add_error(
+                    "context",
+                    f"{model.name} supports at most {model.max_context:,} tokens of context.",
+                )
+        min_tok_s = data.get("min_tok_s")
+        data.update(
+            models=models,
+            context=context,
+            min_tok_s=DEFAULT_MIN_TOK_S if min_tok_s is None else min_tok_s,
+            quant_floor=data.get("quant_floor") or DEFAULT_QUANT_FLOOR,
+            platform=_choice(data, "platform", PLATFORMS),
+            form_factor=_choice(data, "form_factor", FORM_FACTORS),
+            used_allowed=data.get("condition") == "used",
+            max_gpus=int(_choice(data, "gpus", GPU_COUNTS)),
+            sort=_choice(data, "sort", SORTS),
+        )
+        return data
+
+
+# --- Cost vs cloud ------------------------------------------------------------------------
+
+USAGE_PATTERNS = [
+    ("on_demand", "Rent only while generating"),
+    ("same_hours", "Keep the rented GPU up for the same hours as my machine"),
+]
+DEFAULT_ELECTRICITY_USD_PER_KWH = 0.20  # a round example, shown as an assumption
+DEFAULT_HOURS_PER_DAY = 8.0
+DEFAULT_YEARS = 3.0
+DEFAULT_RESALE_PERCENT = 30.0
+DEFAULT_INPUT_M = 10.0
+DEFAULT_OUTPUT_M = 2.0
+# A GPU at idle draws a small fraction of its board power; the default is an assumption the
+# page lists, to be replaced by the visitor's own reading (nvidia-smi, a wall meter).
+IDLE_SHARE_OF_LOAD = 0.10
+
+
+def _default(data, name, value):
+    return value if data.get(name) is None else data[name]
+
+
+class CostForm(forms.Form):
+    model = forms.CharField(max_length=80, label="Model")
+    quant = forms.CharField(max_length=40, required=False, label="Quantization")
+    hardware = forms.CharField(max_length=80, label="Hardware to buy")
+    purchase_usd = forms.DecimalField(
+        required=False, min_value=0, max_value=1_000_000, decimal_places=2, label="Price (USD)"
+    )
+    input_m = forms.FloatField(
+        required=False, min_value=0, max_value=1_000_000, label="Input tokens a month (millions)"
+    )
+    output_m = forms.FloatField(
+        required=False, min_value=0, max_value=1_000_000, label="Output tokens a month (millions)"
+    )
+    electricity = forms.FloatField(
+        required=False, min_value=0, max_value=5, label="Electricity (USD per kWh)"
+    )
+    hours_per_day = forms.FloatField(
+        required=False, min_value=0, max_value=24, label="Hours a day the machine is on"
+    )
+    pattern = forms.ChoiceField(required=False, choices=USAGE_PATTERNS, label="Renting pattern")
+    years = forms.FloatField(required=False, min_value=0.25, max_value=10, label="Years of use")
+    resale_percent = forms.FloatField(
+        required=False, min_value=0, max_value=100, label="Resale value (% of price)"
+    )
+    load_watts = forms.IntegerField(
+        required=False, min_value=1, max_value=20_000, label="Power at load (W)"
+    )
+    idle_watts = forms.IntegerField(
+        required=False, min_value=0, max_value=20_000, label="Power at idle (W)"
+    )
+
+    def clean_model(self):
+        slug = self.cleaned_data["model"].strip()
+        model = snapshot.current().models.get(slug)
+        if model is None:
+            raise forms.ValidationError(f"We have no model called “{slug}”.")
+        if model.modality != "text":
+            raise forms.ValidationError(
+                f"{model.name} does not generate tokens; pick a text model."
+            )
+        return model
+
+    def clean_quant(self):
+        name = (self.cleaned_data.get("quant") or DEFAULT_QUANT_FLOOR).strip()
+        quant = snapshot.current().quants.get(name)
+        if quant is None:
+            raise forms.ValidationError(f"We have no quantization called “{name}”.")
+        if quant.family != "gguf":
+            raise forms.ValidationError("Costs assume llama.cpp: pick a GGUF quant.")
+        return quant
+
+    def clean_hardware(self):
+        slug = self.cleaned_data["hardware"].strip()
+        hardware = snapshot.current().hardware.get(slug)
+        if hardware is None:
+            raise forms.ValidationError(f"We have no hardware called “{slug}”.")
+        return hardware
+
+    def clean(self):
+        data = super().clean()
+        hardware = data.get("hardware")
+        purchase, load = data.get("purchase_usd"), data.get("load_watts")
+        data["price_entered"] = purchase is not None
+        if hardware is not None:
+            if purchase is None and not hardware.price_usd:
+                self.add_error(
+                    "purchase_usd",
+                    f"We have no price for {hardware.name}: enter what you would pay.",
+                )
+            if load is None and not hardware.tdp_w:
+                self.add_error(
+                    "load_watts",
+                    f"We have no power figure for {hardware.name}: enter its draw at load.",
+                )
+            purchase = hardware.price_usd if purchase is None else purchase
+            load = hardware.tdp_w if load is None else load
+        data["purchase_usd"] = float(purchase) if purchase is not None else None
+        data["load_watts"] = load
+        if data.get("idle_watts") is None and load:
+            data["idle_watts"] = round(load * IDLE_SHARE_OF_LOAD)
+            data["idle_assumed"] = True
+        data["input_m"] = _default(data, "input_m", DEFAULT_INPUT_M)
+        data["output_m"] = _default(data, "output_m", DEFAULT_OUTPUT_M)
+        data["electricity"] = _default(data, "electricity", DEFAULT_ELECTRICITY_USD_PER_KWH)
+        data["hours_per_day"] = _default(data, "hours_per_day", DEFAULT_HOURS_PER_DAY)
+        data["years"] = _default(data, "years", DEFAULT_YEARS)
+        data["resale_percent"] = _default(data, "resale_percent", DEFAULT_RESALE_PERCENT)
+        data["pattern"] = data.get("pattern") or USAGE_PATTERNS[0][0]
+        return data

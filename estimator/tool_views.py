@@ -1,0 +1,343 @@
+"""Buyer tools: Choose my GPU and Cost vs cloud.
+
+Both are GET forms whose answer depends only on the URL and the catalog, so they are cached
+like any public page (an editor's save invalidates them). The ranking itself is pure
+(estimator/choose.py) and the cost arithmetic too (estimator/costs.py); this module turns
+catalog rows into their inputs and their outputs into what the templates show.
+"""
+
+import math
+from dataclasses import dataclass, replace
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from catalog import snapshot
+from catalog.caching import cache_public_page
+from catalog.charts import nice_step
+from catalog.models import ApiPrice, CloudOffer
+from catalog.structured_data import page_context
+from catalog.views import partial_or_page
+from estimator import choose, costs, service
+from estimator.tool_forms import PRESETS, ChooseGpuForm, CostForm
+
+# --- Choose my GPU ------------------------------------------------------------------------
+
+
+def _candidates(catalog):
+    """Every published piece of hardware as choose() sees it; specs built once per request."""
+    return [
+        choose.Candidate(
+            slug=hw.slug,
+            name=hw.name,
+            kind=hw.kind,
+            vendor=hw.vendor.slug,
+            spec=service.hardware_spec(hw),
+            price_usd=float(hw.price_usd) if hw.price_usd else None,
+            price_basis=hw.price_basis,
+            tdp_w=hw.tdp_w,
+            launch_year=hw.launch_year,
+            memory_gb=hw.memory_gb,
+        )
+        for hw in catalog.hardware.values()
+    ]
+
+
+def quant_ladder(catalog, floor=""):
+    pairs = [(service.quant_spec(q), q.ppl_delta_llama3_8b) for q in catalog.quants.values()]
+    return choose.quant_ladder(pairs, floor)
+
+
+def speed_lookup(catalog, context):
+    """Measured speeds for choose(): this exact setup (verified first, nearest context), else a
+    verified measurement of the same model and quant elsewhere scaled by bandwidth, as on
+    Will it run?; else the estimate."""
+    here, elsewhere = {}, {}
+    for b in catalog.benchmarks:
+        if b.gpu_count != 1 or not b.decode_tok_s:
+            continue
+        here.setdefault((b.hardware.slug, b.model.slug, b.quant.name), []).append(b)
+        if b.verified:
+            key = (b.model.slug, b.quant.name)
+            if key not in elsewhere or b.context_tokens < elsewhere[key].context_tokens:
+                elsewhere[key] = b
+
+    def lookup(hardware_slug, model_slug, quant_name, tok_s):
+        found = here.get((hardware_slug, model_slug, quant_name))
+        if found:
+            best = min(found, key=lambda b: (not b.verified, abs(b.context_tokens - context)))
+            basis = "measured" if best.verified else "community"
+            return choose.Speed(best.decode_tok_s, basis, best.source_url)
+        reference = elsewhere.get((model_slug, quant_name))
+        if reference is not None and reference.hardware.slug != hardware_slug:
+            target = catalog.hardware[hardware_slug].bandwidth_gb_s
+            ratio = target / reference.hardware.bandwidth_gb_s
+            return choose.Speed(reference.decode_tok_s * ratio, "scaled", reference.source_url)
+        return choose.Speed(tok_s)
+
+    return lookup
+
+
+def choice_for(data):
+    """Run choose() for a valid form's cleaned_data."""
+    catalog = snapshot.current()
+    needs = choose.Needs(
+        budget_usd=float(data["budget"]),
+        models=tuple(choose.Wanted(m.slug, m.name, service.model_spec(m)) for m in data["models"]),
+        min_tok_s=data["min_tok_s"],
+        context_tokens=data["context"],
+        platform=data["platform"],
+        form_factor=data["form_factor"],
+        used_allowed=data["used_allowed"],
+        max_gpus=data["max_gpus"],
+        sort=data["sort"],
+        current_year=timezone.now().year,
+    )
+    return choose.choose(
+        _candidates(catalog),
+        needs,
+        quant_ladder(catalog, data["quant_floor"]),
+        service.current_calibration()[0],
+        speed_lookup(catalog, data["context"]),
+    )
+
+
+@require_GET
+@cache_public_page
+def choose_my_gpu(request):
+    """No query shows the form; a valid query the ranking; bad input a 400 with the errors."""
+    catalog = snapshot.current()
+    ladder = quant_ladder(catalog)
+    form = ChooseGpuForm(request.GET or None, ladder_names=[q.name for q in ladder])
+    choice, status = None, 200
+    if request.GET:
+        if form.is_valid():
+            choice = choice_for(form.cleaned_data)
+        else:
+            status = 400
+    context = {
+        "form": form,
+        "choice": choice,
+        "presets": [
+            (label, [catalog.models[s].name for s in slugs if s in catalog.models])
+            for label, slugs in PRESETS.values()
+        ],
+        "ladder": ladder,
+        "new_since_year": timezone.now().year - choose.NEW_WITHIN_YEARS,
+        **page_context([("Choose my GPU", "/choose-my-gpu/")]),
+    }
+    template = partial_or_page(request, "estimator/choose_my_gpu.html")
+    return render(request, template, context, status=status)
+
+
+# --- Cost vs cloud ------------------------------------------------------------------------
+
+HORIZON_MONTHS = 120
+SERIES_CLASSES = {"Buy": "line-buy", "Rent": "line-rent", "API": "line-api"}
+
+
+@dataclass(frozen=True)
+class Local:
+    """The estimator's answer for one machine: its verdict and single-stream throughput."""
+
+    result: service.Result
+
+    @property
+    def runs(self):
+        return self.result.verdict != "does_not_fit" and self.result.decode is not None
+
+    @property
+    def throughput(self):
+        return costs.Throughput(self.result.prefill.value, self.result.decode.value)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One way to get the tokens, as the table shows it."""
+
+    kind: str  # Buy | Rent | API
+    label: str
+    cost: costs.OptionCost
+    local: Local | None = None
+    source_url: str = ""
+    checked_on: object = None
+    comparable: str = ""  # API prices of a similar model when the chosen one has none
+    break_even: int | None = None
+
+
+def _local(hw, model, quant, catalog, calibration, gpu_count=1):
+    request = service.build_request(hw, model, quant, gpu_count=gpu_count)
+    benchmarks = [
+        b for b in catalog.benchmarks_for(hardware=hw, model=model, quant=quant) if b.gpu_count == 1
+    ]
+    return Local(service.estimate(request, benchmarks=benchmarks, calibration=calibration))
+
+
+def _api_prices(model):
+    """API prices for the model, else for the priced model nearest in size (labelled)."""
+    prices = list(ApiPrice.objects.select_related("model"))
+    own = [p for p in prices if p.model_id == model.pk]
+    if own or not prices:
+        return own, ""
+    nearest = min(prices, key=lambda p: abs(math.log(p.model.params_b / model.params_b)))
+    return [p for p in prices if p.model_id == nearest.model_id], nearest.model.name
+
+
+def compare(data):
+    """Buy, rent and API costs for a valid CostForm's cleaned_data."""
+    catalog = snapshot.current()
+    calibration = service.current_calibration()[0]
+    hw, model, quant = data["hardware"], data["model"], data["quant"]
+    usage = costs.Usage(data["input_m"] * costs.MILLION, data["output_m"] * costs.MILLION)
+    local = _local(hw, model, quant, catalog, calibration)
+    owned = costs.OwnedHardware(
+        purchase_usd=data["purchase_usd"],
+        load_watts=data["load_watts"],
+        idle_watts=data["idle_watts"],
+        hours_on_per_day=data["hours_per_day"],
+        years_of_use=data["years"],
+        resale_usd=data["purchase_usd"] * data["resale_percent"] / 100,
+        electricity_usd_per_kwh=data["electricity"],
+    )
+    buy = (
+        Row("Buy", hw.name, costs.buy_cost(owned, local.throughput, usage), local)
+        if local.runs
+        else None
+    )
+    minimum = data["hours_per_day"] * costs.DAYS_PER_MONTH if data["pattern"] == "same_hours" else 0
+    rents, too_small = [], []
+    for offer in CloudOffer.objects.select_related("hardware"):
+        rented = _local(offer.hardware, model, quant, catalog, calibration, offer.gpu_count)
+        if not rented.runs or rented.result.verdict != "fits":
+            too_small.append(offer)
+            continue
+        cost = costs.rent_cost(float(offer.usd_per_hour), rented.throughput, usage, minimum)
+        rents.append(Row("Rent", str(offer), cost, rented, offer.source_url, offer.checked_on))
+    api_prices, comparable = _api_prices(model)
+    apis = [
+        Row(
+            "API",
+            f"{p.provider}: {p.model.name}",
+            costs.api_cost(float(p.input_usd_per_m), float(p.output_usd_per_m), usage),
+            source_url=p.source_url,
+            checked_on=p.checked_on,
+            comparable=comparable,
+        )
+        for p in api_prices
+    ]
+    rents.sort(key=lambda row: row.cost.monthly_usd)
+    apis.sort(key=lambda row: row.cost.monthly_usd)
+    if buy:
+        rents = [_with_break_even(row, buy) for row in rents]
+        apis = [_with_break_even(row, buy) for row in apis]
+    cheapest = [row for row in (buy, *rents[:1], *apis[:1]) if row]
+    months = max(12, round(data["years"] * 12))
+    return {
+        "data": data,
+        "usage": usage,
+        "local": local,
+        "buy": buy,
+        "rents": rents,
+        "apis": apis,
+        "too_small": too_small,
+        "chart": cumulative_chart(cheapest, months),
+        "horizon_months": HORIZON_MONTHS,
+        "days_per_month": costs.DAYS_PER_MONTH,
+        "resale_usd": owned.resale_usd,
+    }
+
+
+def _with_break_even(row, buy):
+    return replace(row, break_even=costs.break_even_month(buy.cost, row.cost, HORIZON_MONTHS))
+
+
+@dataclass(frozen=True)
+class LineChart:
+    title: str
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    lines: list  # (label, css class, "x,y x,y ...", end x, end y, end value)
+    x_ticks: list  # (x, label)
+    y_ticks: list  # (y, label)
+    table: list  # (month, [values in line order])
+
+
+def cumulative_chart(rows, months, width=720, height=320):
+    """Cumulative cost of each option by month, as SVG polyline coordinates."""
+    left, right, top, bottom = 80, width - 150, 16, height - 40
+    series = [(row, [row.cost.cumulative(m) for m in range(months + 1)]) for row in rows]
+    peak = max((max(values) for _row, values in series), default=0)
+    step = nice_step(peak) if peak > 0 else 1
+    top_value = step * max(1, math.ceil(peak / step))
+
+    def x(month):
+        return round(left + (right - left) * month / months, 1)
+
+    def y(value):
+        return round(bottom - (bottom - top) * value / top_value, 1)
+
+    lines = [
+        (
+            f"{row.kind}: {row.label}",
+            SERIES_CLASSES[row.kind],
+            " ".join(f"{x(m)},{y(v)}" for m, v in enumerate(values)),
+            x(months),
+            y(values[-1]),
+            values[-1],
+        )
+        for row, values in series
+    ]
+    tick_months = 6 if months <= 36 else 12
+    x_ticks = [(x(m), str(m)) for m in range(0, months + 1, tick_months)]
+    y_ticks = []
+    value = 0.0
+    while value <= top_value + 1e-9:
+        y_ticks.append((y(value), f"${value:,.0f}"))
+        value += step
+    table = [(m, [values[m] for _row, values in series]) for m in range(0, months + 1, tick_months)]
+    return LineChart(
+        "Cumulative cost by month (USD)",
+        width,
+        height,
+        left,
+        right,
+        top,
+        bottom,
+        lines,
+        x_ticks,
+        y_ticks,
+        table,
+    )
+
+
+def _cost_choices(catalog):
+    return {
+        "hardware_choices": [hw for hw in catalog.hardware.values()],
+        "model_choices": [m for m in catalog.models.values() if m.modality == "text"],
+        "quant_choices": [q for q in catalog.quants.values() if q.family == "gguf"],
+    }
+
+
+@require_GET
+@cache_public_page
+def cost_vs_cloud(request):
+    form = CostForm(request.GET or None)
+    comparison, status = None, 200
+    if request.GET:
+        if form.is_valid():
+            comparison = compare(form.cleaned_data)
+        else:
+            status = 400
+    context = {
+        "form": form,
+        "comparison": comparison,
+        **_cost_choices(snapshot.current()),
+        **page_context([("Cost vs cloud", "/cost-vs-cloud/")]),
+    }
+    template = partial_or_page(request, "estimator/cost_vs_cloud.html")
+    return render(request, template, context, status=status)

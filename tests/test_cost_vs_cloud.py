@@ -1,0 +1,189 @@
+"""Cost vs cloud, the page: sums checked by hand on a machine whose speeds are measured.
+
+The RTX 4070 has no benchmarks in the seed, so the two rows below are the only measurements of
+Llama 3.1 8B at Q4_K_M on it: 1,000 tok/s prompt processing and 50 tok/s generation.
+(tests/test_costs.py covers the arithmetic functions themselves.)
+"""
+
+import datetime
+
+import pytest
+
+from catalog.models import ApiPrice, Benchmark, CloudOffer, Hardware, Model, QuantFormat, Runtime
+from estimator.costs import DAYS_PER_MONTH
+
+pytestmark = pytest.mark.django_db
+
+URL = "/cost-vs-cloud/"
+SOURCE = "https://example.org/measured-4070"
+
+
+@pytest.fixture
+def measured_4070():
+    hardware = Hardware.objects.get(slug="rtx-4070")
+    model = Model.objects.get(slug="llama-3.1-8b")
+    quant = QuantFormat.objects.get(name="Q4_K_M")
+    runtime = Runtime.objects.get(slug="llama-cpp")
+    common = dict(hardware=hardware, model=model, quant=quant, runtime=runtime, verified=True)
+    Benchmark.objects.create(**common, context_tokens=4096, decode_tok_s=50, source_url=SOURCE)
+    Benchmark.objects.create(**common, context_tokens=512, prefill_tok_s=1000, source_url=SOURCE)
+    CloudOffer.objects.create(
+        provider="Test Cloud",
+        hardware=hardware,
+        usd_per_hour="0.50",
+        checked_on=datetime.date(2026, 11, 1),
+        source_url="https://example.org/test-cloud-pricing",
+    )
+    ApiPrice.objects.create(
+        provider="Test API",
+        model=model,
+        input_usd_per_m="0.10",
+        output_usd_per_m="0.50",
+        checked_on=datetime.date(2026, 11, 1),
+        source_url="https://example.org/test-api-pricing",
+    )
+    return hardware
+
+
+PARAMS = {
+    "model": "llama-3.1-8b",
+    "quant": "Q4_K_M",
+    "hardware": "rtx-4070",
+    "purchase_usd": 1200,
+    "resale_percent": 25,
+    "years": 3,
+    "load_watts": 400,
+    "idle_watts": 40,
+    "hours_per_day": 10,
+    "electricity": 0.25,
+    "input_m": 36,
+    "output_m": 3.6,
+}
+
+
+def compare(client, **overrides):
+    response = client.get(URL, {**PARAMS, **overrides})
+    assert response.status_code == 200, response.content.decode()[:3000]
+    return response, response.context["comparison"]
+
+
+def row(rows, label_start):
+    return next(r for r in rows if r.label.startswith(label_start))
+
+
+def test_buy_rent_and_api_costs_match_sums_done_by_hand(client, measured_4070):
+    response, comparison = compare(client)
+    # 36M prompt tokens / 1,000 tok/s + 3.6M output tokens / 50 tok/s = 108,000 s = 30 h.
+    busy_hours = 30.0
+    on_hours = 10 * DAYS_PER_MONTH  # 304.375 h
+    kwh = (400 * busy_hours + 40 * (on_hours - busy_hours)) / 1000  # 22.975 kWh
+    electricity = kwh * 0.25  # $5.74
+    buy = comparison["buy"].cost
+    assert buy.running_usd_per_month == pytest.approx(electricity)
+    assert buy.monthly_usd == pytest.approx(electricity + (1200 - 300) / 36)  # $30.74
+    assert buy.usd_per_million_tokens == pytest.approx(buy.monthly_usd / 39.6)
+    rent = row(comparison["rents"], "Test Cloud").cost
+    assert rent.monthly_usd == pytest.approx(30 * 0.50)
+    assert rent.usd_per_million_tokens == pytest.approx(15 / 39.6)
+    api = row(comparison["apis"], "Test API").cost
+    assert api.monthly_usd == pytest.approx(36 * 0.10 + 3.6 * 0.50)  # $5.40
+    body = response.content.decode()
+    assert "$30.74" in body and "$15.00" in body and "$5.40" in body
+
+
+def test_break_even_month_by_hand_and_one_that_never_comes(client, measured_4070):
+    _response, comparison = compare(client)
+    # Owning: $900 net at month 0, then $5.74375 a month; renting: $15 a month.
+    # 900 + 5.74375 m <= 15 m  <=>  m >= 97.2, so month 98.
+    assert row(comparison["rents"], "Test Cloud").break_even == 98
+    # The API's $5.40 a month is less than the electricity alone: buying never catches up.
+    assert row(comparison["apis"], "Test API").break_even is None
+
+
+def test_renting_for_the_same_hours_bills_the_idle_time_too(client, measured_4070):
+    _response, comparison = compare(client, pattern="same_hours")
+    rent = row(comparison["rents"], "Test Cloud").cost
+    assert rent.monthly_usd == pytest.approx(10 * DAYS_PER_MONTH * 0.50)
+
+
+def test_zero_usage_costs_only_ownership_and_never_breaks_even(client, measured_4070):
+    response, comparison = compare(client, input_m=0, output_m=0)
+    idle_kwh = 40 * 10 * DAYS_PER_MONTH / 1000
+    buy = comparison["buy"].cost
+    assert buy.monthly_usd == pytest.approx(idle_kwh * 0.25 + 25)
+    assert buy.usd_per_million_tokens is None
+    for option in [*comparison["rents"], *comparison["apis"]]:
+        assert option.cost.monthly_usd == 0
+        assert option.break_even is None
+    assert "never within 120 months" in response.content.decode()
+
+
+def test_chart_and_table_show_cumulative_cost_over_the_years_of_use(client, measured_4070):
+    response, comparison = compare(client)
+    chart = comparison["chart"]
+    assert [label.split(":")[0] for label, *_rest in chart.lines] == ["Buy", "Rent", "API"]
+    months = [month for month, _values in chart.table]
+    assert months[0] == 0 and months[-1] == 36
+    month_0 = dict(chart.table)[0]
+    assert month_0[0] == pytest.approx(900)  # the purchase net of resale
+    body = response.content.decode()
+    assert "<polyline" in body and "Cumulative cost by month (USD)" in body
+
+
+def test_assumptions_and_sources_are_listed(client, measured_4070):
+    response, _comparison = compare(client, idle_watts="")
+    body = response.content.decode()
+    assert "idle power assumed at 10% of load power" in body
+    assert "https://example.org/test-cloud-pricing" in body
+    assert "checked 1 Nov 2026" in body
+    assert "measured" in body and SOURCE in body
+
+
+def test_cloud_gpus_too_small_for_the_model_are_left_out(client):
+    _response, comparison = compare(
+        client, model="llama-3.3-70b", hardware="rtx-a6000", purchase_usd="", input_m=1
+    )
+    assert all(r.local.result.verdict == "fits" for r in comparison["rents"])
+    assert any(offer.hardware.slug == "rtx-4090" for offer in comparison["too_small"])
+    # No API price for Llama 3.3 70B? There is one in the seed: it is used directly.
+    assert comparison["apis"] and not comparison["apis"][0].comparable
+
+
+def test_a_model_without_api_prices_borrows_the_nearest_size_and_says_so(client):
+    response, comparison = compare(client, purchase_usd="", hardware="rtx-3090")
+    assert comparison["apis"]
+    assert all(r.comparable for r in comparison["apis"])
+    assert "a model of similar size" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "overrides,field,message",
+    [
+        ({"input_m": -1}, "Input tokens a month (millions)", "greater than or equal to 0"),
+        ({"hardware": "rtx-9999"}, "Hardware to buy", "We have no hardware called “rtx-9999”"),
+        ({"model": "sdxl-base-1.0"}, "Model", "does not generate tokens"),
+        ({"hardware": "h100-sxm", "purchase_usd": ""}, "Price (USD)", "We have no price"),
+        ({"quant": "AWQ 4-bit (g128)"}, "Quantization", "pick a GGUF quant"),
+        ({"electricity": -0.1}, "Electricity (USD per kWh)", "greater than or equal to 0"),
+    ],
+)
+def test_bad_input_gives_400_with_the_field_named(client, overrides, field, message):
+    response = client.get(URL, {**PARAMS, **overrides})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f"{field}</a>: " in body
+    assert message in body
+
+
+def test_htmx_request_gets_only_the_results_partial(client):
+    response = client.get(URL, {**PARAMS}, headers={"HX-Request": "true", "HX-Target": "results"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<section id="results"') and "<html" not in body
+
+
+def test_offers_and_api_prices_take_one_query_each(client, django_assert_max_num_queries):
+    client.get(URL, PARAMS)  # builds the catalog snapshot
+    with django_assert_max_num_queries(2):
+        response = client.get(URL, {**PARAMS, "years": 2})
+    assert response.status_code == 200
