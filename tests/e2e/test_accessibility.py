@@ -34,6 +34,13 @@ PAGE_TYPES = [
     "/benchmarks/submit/",
     "/sitemap/",
     "/no-such-page/",
+    "/choose-my-gpu/?budget=1500&preset=chat-8b",
+    "/cost-vs-cloud/",
+    "/guides/",
+    "/best-gpu/",
+    "/newsletter/",
+    "/author/catalog-desk/",
+    "/trust/",
 ]
 
 

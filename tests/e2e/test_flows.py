@@ -114,3 +114,47 @@ def test_editor_edits_a_price_in_admin_and_sees_it(site, page, django_user_model
     page.context.clear_cookies()
     page.goto(site + "/hardware/rtx-4090/")
     assert "$1749" in page.inner_text("main")
+
+
+def test_choose_my_gpu_ranks_within_budget(site, page):
+    page.goto(site + "/choose-my-gpu/")
+    page.fill("#id_budget", "1500")
+    page.select_option("#id_preset", "chat-8b")
+    page.click("#choose-form button[type=submit]")
+    page.wait_for_url(re.compile(r"budget=1500"))
+    expect(page.locator("#results-h")).to_contain_text("within $1,500")
+    assert "tok/s" in page.inner_text("#results")
+
+
+def test_cost_vs_cloud_compares_options(site, page):
+    page.goto(site + "/cost-vs-cloud/")
+    page.select_option("#id_model", "llama-3.1-8b")
+    page.select_option("#id_hardware", "rtx-4090")
+    page.click("#cost-form button[type=submit]")
+    page.wait_for_url(re.compile(r"model=llama-3\.1-8b"))
+    text = page.inner_text("#results")
+    assert "Buy" in text and "per million" in text.lower()
+
+
+def test_newsletter_signup_confirm_and_unsubscribe(site, page, mailoutbox):
+    page.goto(site + "/")
+    page.fill("footer input[type=email]", "reader@example.com")
+    page.click("footer button[type=submit]")
+    expect(page.locator("footer")).to_contain_text("We have emailed")
+    from django.core.management import call_command
+
+    call_command("db_worker", "--batch", verbosity=0)  # the worker sends the queued email
+    assert len(mailoutbox) == 1
+    link = re.search(r"https?://\S+/newsletter/confirm/\S+/", mailoutbox[0].body).group(0)
+    page.goto(site + link[link.index("/newsletter/") :])
+    expect(page.locator("main")).to_contain_text("Confirmed")
+    from editorial.newsletter import Subscriber
+
+    subscriber = Subscriber.objects.get(email="reader@example.com")
+    assert subscriber.status == "confirmed"
+    unsubscribe = subscriber.unsubscribe_url()
+    page.goto(site + unsubscribe[unsubscribe.index("/newsletter/") :])
+    page.click("main button[type=submit]")
+    expect(page.locator("main")).to_contain_text("Unsubscribed")
+    subscriber.refresh_from_db()
+    assert subscriber.status == "unsubscribed"
