@@ -42,6 +42,19 @@ class StaticViewSitemap(Sitemap):
             "catalog:model_list",
             "catalog:runtime_list",
             "catalog:benchmark_list",
+            "catalog:compare",
+            "estimator:will_it_run",
+            "estimator:methodology",
+            "estimator:choose_my_gpu",
+            "estimator:cost_vs_cloud",
+            "editorial:guide_list",
+            "glossary:term_list",
+            "editorial:error_list",
+            "editorial:learn_list",
+            "editorial:pulse_list",
+            "editorial:quick_answer_list",
+            "editorial:prompting_kit_list",
+            "editorial:start",
         ]
 
     def location(self, item):
