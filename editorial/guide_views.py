@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from catalog import snapshot, structured_data
 from catalog.caching import cache_public_page
+from catalog.offers import Offer
 from catalog.structured_data import page_context
 from catalog.workflow import visible_to
 from editorial.models import BuyerGuide, GuidePick
@@ -22,6 +23,7 @@ class PickRow:
     pick: object  # GuidePick
     verdict: object  # rendered Markdown
     cells: list  # (reference model, service.Result) in the guide's model order
+    offers: list = ()  # retailer offers checked in the last 30 days (affiliate links)
 
     @property
     def hardware(self):
@@ -55,11 +57,15 @@ def _guide_page(request, guide, crumbs):
     models = list(guide.reference_models.all())
     picks = [p for p in guide.picks.all() if p.hardware.is_published]
     references = References([guide.intro, guide.body, *(p.verdict for p in picks)])
+    offers = {}
+    for offer in Offer.objects.fresh().filter(hardware__in=[p.hardware_id for p in picks]):
+        offers.setdefault(offer.hardware_id, []).append(offer)
     rows = [
         PickRow(
             pick,
             render_content(pick.verdict, references),
             [(m, reference_result(pick.hardware, m, quant, catalog, calibration)) for m in models],
+            offers.get(pick.hardware_id, []),
         )
         for pick in picks
     ]

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from catalog.models import Benchmark
 from editorial.models import ContactMessage
+from editorial.newsletter import Subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +127,7 @@ def test_get_parameters_never_cause_a_server_error(client, url):
 
 
 CONTACT_FIELDS = ["name", "email", "subject", "message", "website"]
+NEWSLETTER_FIELDS = ["email", "source_page", "website"]
 SUBMIT_FIELDS = [
     "hardware",
     "gpu_count",
@@ -146,6 +148,7 @@ SUBMIT_FIELDS = [
     [
         ("/contact/", CONTACT_FIELDS, ContactMessage),
         ("/benchmarks/submit/", SUBMIT_FIELDS, Benchmark),
+        ("/newsletter/", NEWSLETTER_FIELDS, Subscriber),
     ],
 )
 def test_form_posts_never_fail_and_rejections_change_nothing(client, url, fields, model):

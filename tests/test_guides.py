@@ -126,3 +126,30 @@ def test_guide_page_queries_are_fetched_up_front(client, django_assert_max_num_q
     with django_assert_max_num_queries(6):
         response = client.get(guide.get_absolute_url() + "?again=1")
     assert response.status_code == 200
+
+
+def test_guide_picks_show_fresh_affiliate_offers(client):
+    import datetime
+
+    from catalog.models import Offer
+    from editorial.models import BuyerGuide
+
+    guide = BuyerGuide.objects.filter(picks__isnull=False).first()
+    hardware = guide.picks.first().hardware
+    Offer.objects.create(
+        hardware=hardware,
+        retailer="Example Shop",
+        url="https://shop.example.com/x",
+        price=999,
+        last_checked=datetime.date.today(),
+    )
+    Offer.objects.create(
+        hardware=hardware,
+        retailer="Stale Shop",
+        url="https://stale.example.com/x",
+        price=1,
+        last_checked=datetime.date.today() - datetime.timedelta(days=40),
+    )
+    html = client.get(guide.get_absolute_url()).content.decode()
+    assert 'rel="sponsored nofollow">Check price at Example Shop</a>' in html
+    assert "Stale Shop" not in html
