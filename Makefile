@@ -21,6 +21,7 @@ install-dev: $(BIN)/python
 serve: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed
+	DEBUG=1 $(BIN)/python manage.py calibrate
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install-dev
