@@ -22,11 +22,6 @@ class SourcedMixin:
     def source_urls(self):
         return split_sources(self.source_url)
 
-    @property
-    def primary_source(self):
-        urls = self.source_urls
-        return urls[0] if urls else ""
-
 
 VARIANT_SLUG = re.compile(r"^(?P<base>[a-z0-9-]+)-(?P<memory>\d+)gb$")
 
@@ -264,10 +259,6 @@ class Model(SourcedMixin, Publishable):
     def is_moe(self):
         return self.architecture == Architecture.MOE
 
-    @property
-    def size_class(self):
-        return size_class_for(self.params_b)
-
 
 SIZE_CLASSES = [
     ("tiny", "Under 4B", 0, 4),
@@ -276,13 +267,6 @@ SIZE_CLASSES = [
     ("large", "40–100B", 40, 100),
     ("huge", "Over 100B", 100, 10_000),
 ]
-
-
-def size_class_for(params_b):
-    for key, _label, low, high in SIZE_CLASSES:
-        if low <= params_b < high:
-            return key
-    return SIZE_CLASSES[-1][0]
 
 
 class QuantFamily(models.TextChoices):

@@ -170,10 +170,10 @@ def benchmark_list(request):
     return render(request, partial_or_page(request, "catalog/benchmark_list.html"), context)
 
 
-def partial_or_page(request, template):
-    """HTMX requests that target the results region get only the results partial."""
-    if request.htmx and request.htmx.target == "results":
-        return f"{template}#results"
+def partial_or_page(request, template, target="results", partial="results"):
+    """The template name to render: just its partial when HTMX asks for that region."""
+    if request.htmx and request.htmx.target == target:
+        return f"{template}#{partial}"
     return template
 
 
@@ -266,9 +266,7 @@ def compare(request):
         "quant_choices": QuantFormat.objects.published().filter(family="gguf").only("name"),
         **page_context([("Compare hardware", "/compare/")]),
     }
-    template = "catalog/compare.html"
-    if request.htmx and request.htmx.target == "compare-results":
-        template += "#results"
+    template = partial_or_page(request, "catalog/compare.html", target="compare-results")
     return render(request, template, context)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from catalog import snapshot
 from estimator import service
+from estimator.constants import DEFAULT_SYSTEM_RAM_BANDWIDTH_GB_S
 from estimator.specs import HardwareSpec
 
 VERDICT_TEXT = {
@@ -81,7 +82,7 @@ def hardware_spec_for(data):
             gpu_count=data["gpu_count"],
             system_ram_gb=data["system_ram_gb"],
             system_ram_bandwidth_gb_s=data.get("system_ram_bandwidth_gb_s")
-            or service.DEFAULT_SYSTEM_RAM_BANDWIDTH_GB_S,
+            or DEFAULT_SYSTEM_RAM_BANDWIDTH_GB_S,
             backend=CUSTOM_BACKENDS[data["hardware_kind"]],
             drives_display=data.get("drives_display", False),
             name="custom",

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from estimator import engine, guidance
 from estimator.calibration import Calibration, fit_calibration
-from estimator.constants import DEFAULT_SYSTEM_RAM_BANDWIDTH_GB_S  # noqa: F401 (re-exported)
 from estimator.specs import (
     Measurement,
     hardware_from_row,
@@ -19,7 +18,6 @@ from estimator.specs import (
 
 DEFAULT_QUANT_NAME = "Q4_K_M"
 DEFAULT_CONTEXT = 4096
-MATRIX_QUANTS = ["Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "IQ2_XXS"]
 
 BASIS_LABELS = {
     "measured": "measured",

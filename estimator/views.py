@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from catalog.caching import cache_public_page
 from catalog.models import Hardware, Model, QuantFormat
 from catalog.structured_data import page_context
+from catalog.views import partial_or_page
 from estimator import service
 from estimator.answer import answer_for, as_json
 from estimator.forms import RUNTIMES, ApiEstimateForm, EstimateForm
@@ -41,9 +42,7 @@ def will_it_run(request):
         **_choices(),
         **page_context([("Will it run?", "/will-it-run/")]),
     }
-    template = "estimator/will_it_run.html"
-    if request.htmx and request.htmx.target == "result":
-        template += "#result"
+    template = partial_or_page(request, "estimator/will_it_run.html", "result", "result")
     return render(request, template, context, status=status)
 
 

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from catalog import structured_data
 from catalog.caching import cache_public_page
 from catalog.structured_data import page_context
+from catalog.views import partial_or_page
 from catalog.workflow import visible_to
 from editorial.shortcodes import References, render_content
 from glossary.models import Category, Term
@@ -37,9 +38,7 @@ def term_list(request):
         "count": sum(len(group) for group in letters.values()),
         **page_context([("Glossary", "/glossary/")]),
     }
-    template = "glossary/term_list.html"
-    if request.htmx and request.htmx.target == "term-results":
-        template += "#results"
+    template = partial_or_page(request, "glossary/term_list.html", target="term-results")
     return render(request, template, context)
 
 
