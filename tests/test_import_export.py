@@ -57,6 +57,9 @@ def test_admin_import_preview_shows_errors_to_the_editor(editor_client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Errors" in html or "errors" in html
+    # The sidebar also says "Errors KB"; the row's own validation error is what counts.
+    assert "Constraint “hardware_memory_positive” is violated." in html
+    assert "bad-card" in html
     assert not Hardware.objects.filter(slug="bad-card").exists()
     assert Permission.objects.filter(codename="change_hardware").exists()
 
