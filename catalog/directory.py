@@ -4,6 +4,7 @@ Each listing fetches its rows with one query per table, whatever the number of r
 """
 
 import csv
+from urllib.parse import urlsplit
 
 from django.core.paginator import Paginator
 from django.db.models import Case, DecimalField, ExpressionWrapper, F, When
@@ -164,7 +165,13 @@ def benchmark_listing(form):
         "model": "model__slug",
         "quant": "quant__name",
         "runtime": "runtime__slug",
+        "runtime_version": "runtime_version",
         "context": "context_tokens",
+        "min_decode": "decode_tok_s__gte",
+        "min_prefill": "prefill_tok_s__gte",
+        "measured_from": "measured_on__gte",
+        "measured_to": "measured_on__lte",
+        "source": "source_url",
     }
     for name, lookup in filters.items():
         if form.value(name) not in (None, ""):
@@ -200,20 +207,29 @@ def benchmark_listing(form):
         if charted
         else None
     )
-    choices = Benchmark.objects.values_list(
-        "hardware__slug",
-        "hardware__name",
-        "model__slug",
-        "model__name",
-        "quant__name",
-        "runtime__slug",
-        "runtime__name",
-    ).distinct()
+    choices = (
+        Benchmark.objects.published()
+        .values_list(
+            "hardware__slug",
+            "hardware__name",
+            "model__slug",
+            "model__name",
+            "quant__name",
+            "runtime__slug",
+            "runtime__name",
+            "runtime_version",
+            "source_url",
+        )
+        .order_by()
+        .distinct()
+    )
     options = {
         "hardware": sorted({(c[0], c[1]) for c in choices}, key=lambda c: c[1]),
         "model": sorted({(c[2], c[3]) for c in choices}, key=lambda c: c[1]),
         "quant": sorted({(c[4], c[4]) for c in choices}),
         "runtime": sorted({(c[5], c[6]) for c in choices}),
+        "runtime_version": sorted({(c[7], c[7]) for c in choices if c[7]}),
+        "source": sorted({(c[8], source_label(c[8])) for c in choices}, key=lambda c: c[1]),
     }
     selects = [
         {
@@ -230,6 +246,13 @@ def benchmark_listing(form):
         "notices": list(form.notices),
         "selects": selects,
     }
+
+
+def source_label(url):
+    """A short, readable name for a source URL: host and path without the scheme."""
+    parts = urlsplit(url)
+    label = f"{parts.netloc.removeprefix('www.')}{parts.path}".rstrip("/")
+    return label if len(label) <= 70 else f"{label[:67]}…"
 
 
 CSV_COLUMNS = [

@@ -5,6 +5,7 @@ visible note, and the rest of the filters still apply.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from catalog.models import (
     SIZE_CLASSES,
@@ -17,6 +18,9 @@ from catalog.models import (
     Vendor,
 )
 
+# The code of a validation error whose message explains itself better than "not valid".
+EXPLAINED = "explained"
+
 
 class ForgivingForm(forms.Form):
     """A GET form whose invalid fields are ignored and reported instead of failing."""
@@ -28,13 +32,14 @@ class ForgivingForm(forms.Form):
         if data is None:
             return
         if not self.is_valid():
-            for name in list(self.errors):
+            for name, errors in list(self.errors.as_data().items()):
                 if name in self.fields:
                     label = self.fields[name].label or name
-                    self.notices.append(
-                        f"Ignored the {label.lower()} filter: "
-                        f"{data.get(name)!r} is not a valid value."
+                    explained = [e.messages[0] for e in errors if e.code == EXPLAINED]
+                    reason = (
+                        explained[0] if explained else f"{data.get(name)!r} is not a valid value."
                     )
+                    self.notices.append(f"Ignored the {label.lower()} filter: {reason}")
                     data.pop(name, None)
             super().__init__(data, **kwargs)
             self.is_valid()
@@ -144,9 +149,31 @@ class BenchmarkFilterForm(ForgivingForm):
     model = forms.CharField(required=False, max_length=80, label="Model")
     quant = forms.CharField(required=False, max_length=40, label="Quant")
     runtime = forms.CharField(required=False, max_length=80, label="Runtime")
+    runtime_version = forms.CharField(required=False, max_length=120, label="Runtime version")
     context = forms.IntegerField(required=False, min_value=1, max_value=10_000_000, label="Tokens")
+    min_decode = forms.FloatField(
+        required=False, min_value=0, max_value=1_000_000, label="Decode at least (tok/s)"
+    )
+    min_prefill = forms.FloatField(
+        required=False, min_value=0, max_value=10_000_000, label="Prefill at least (tok/s)"
+    )
+    measured_from = forms.DateField(
+        required=False, label="Measured from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    measured_to = forms.DateField(
+        required=False, label="Measured until", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    source = forms.URLField(required=False, max_length=500, label="Source")
     sort = forms.ChoiceField(
         choices=[(key, label) for key, (label, _) in BENCHMARK_SORTS.items()],
         required=False,
         label="Sort",
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("measured_from"), cleaned.get("measured_to")
+        if start and end and start > end:
+            message = f"{end} is before the start date {start}."
+            self.add_error("measured_to", ValidationError(message, code=EXPLAINED))
+        return cleaned

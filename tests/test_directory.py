@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 import re
 
@@ -121,6 +122,91 @@ def test_benchmark_filters_sort_csv_and_chart(client):
         b.decode_tok_s for b in expected if b.decode_tok_s
     ]
     assert {r["hardware"] for r in rows} == {"rtx-4090"}
+
+
+def rows_in_csv(client, query):
+    response = client.get("/benchmarks/", {**query, "format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_benchmarks_filter_by_runtime_version_and_minimum_speeds(client):
+    metal = "Metal, May 2024 build"
+    html = client.get("/benchmarks/", {"runtime_version": metal}).content.decode()
+    expected = Benchmark.objects.published().filter(runtime_version=metal)
+    assert expected.exists()
+    assert f"{expected.count()} measurements" in html
+    assert f'<option value="{metal}" selected>' in html
+    rows = rows_in_csv(client, {"runtime_version": metal})
+    assert {r["runtime_version"] for r in rows} == {metal}
+    assert {r["hardware"] for r in rows} == set(expected.values_list("hardware__slug", flat=True))
+
+    rows = rows_in_csv(client, {"min_decode": "100", "min_prefill": "1000"})
+    expected = Benchmark.objects.filter(decode_tok_s__gte=100, prefill_tok_s__gte=1000)
+    assert len(rows) == expected.count()
+    assert all(float(r["decode_tok_s"]) >= 100 and float(r["prefill_tok_s"]) >= 1000 for r in rows)
+
+
+@pytest.fixture
+def dated_benchmarks():
+    """Two published measurements from a second source with dates, and one draft."""
+    base = Benchmark.objects.filter(hardware__slug="rtx-4090", decode_tok_s__isnull=False).first()
+    common = {
+        "hardware": base.hardware,
+        "model": base.model,
+        "quant": base.quant,
+        "runtime": base.runtime,
+        "runtime_version": "b6000",
+        "decode_tok_s": 99.5,
+    }
+    source = "https://example.org/our-lab/4090-runs"
+    older = Benchmark.objects.create(
+        **common, context_tokens=333, measured_on=datetime.date(2025, 3, 1), source_url=source
+    )
+    newer = Benchmark.objects.create(
+        **common, context_tokens=777, measured_on=datetime.date(2026, 6, 1), source_url=source
+    )
+    Benchmark.objects.create(
+        **common,
+        context_tokens=999,
+        measured_on=datetime.date(2026, 7, 1),
+        source_url="https://example.org/unreviewed-draft",
+        status=Benchmark.Status.IN_REVIEW,
+    )
+    return source, older, newer
+
+
+def test_benchmarks_filter_by_date_and_source(client, dated_benchmarks):
+    source, older, newer = dated_benchmarks
+    page = client.get("/benchmarks/").content.decode()
+    assert f'<option value="{source}">example.org/our-lab/4090-runs</option>' in page
+    assert "unreviewed-draft" not in page  # a submission in review is not an option
+    assert '<time datetime="2026-06-01">1 Jun 2026</time>' in page
+
+    rows = rows_in_csv(client, {"source": source})
+    assert sorted(int(r["context_tokens"]) for r in rows) == [333, 777]
+    assert {r["source_url"] for r in rows} == {source}
+
+    rows = rows_in_csv(client, {"measured_from": "2026-01-01"})
+    assert [(r["context_tokens"], r["measured_on"]) for r in rows] == [("777", "2026-06-01")]
+    rows = rows_in_csv(client, {"measured_to": "2025-12-31"})
+    assert [r["context_tokens"] for r in rows] == ["333"]
+    rows = rows_in_csv(client, {"source": source, "sort": "date"})
+    assert [r["measured_on"] for r in rows] == ["2026-06-01", "2025-03-01"]
+
+
+def test_bad_benchmark_dates_are_ignored_with_a_note(client, dated_benchmarks):
+    html = client.get("/benchmarks/", {"measured_from": "2026-13-45"}).content.decode()
+    assert "Ignored the measured from filter" in html
+    assert f"{Benchmark.objects.published().count()} measurements" in html
+    reversed_range = {"measured_from": "2026-06-01", "measured_to": "2025-01-01"}
+    response = client.get("/benchmarks/", reversed_range)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        "Ignored the measured until filter: 2025-01-01 is before the start date 2026-06-01." in html
+    )
+    assert len(rows_in_csv(client, reversed_range)) == 1  # only the start date applies
 
 
 def test_chart_has_one_labelled_bar_per_row():
