@@ -50,7 +50,7 @@ def reference_result(hw, model, quant, catalog, calibration):
     )
 
 
-def _guide_page(request, guide, crumbs):
+def _guide_page(request, guide, crumbs, canonical_path=None):
     catalog = snapshot.current()
     calibration = service.current_calibration()[0]
     quant = guide.quant or service.default_quant()
@@ -76,6 +76,7 @@ def _guide_page(request, guide, crumbs):
         "quant": quant,
         "models": models,
         "rows": rows,
+        "canonical_path": canonical_path,
         **page_context(crumbs, structured_data.article(guide, guide.title, guide.summary)),
     }
     return render(request, "editorial/guide_detail.html", context)
@@ -113,4 +114,6 @@ def guide_detail(request, slug):
 @cache_public_page
 def best_gpu(request):
     guide = get_object_or_404(_with_picks(_guides(request)), slug=BEST_GPU_SLUG)
-    return _guide_page(request, guide, [("Best GPU", "/best-gpu/")])
+    # The same guide as /guides/<slug>/; search engines should index that one URL.
+    crumbs = [("Best GPU", "/best-gpu/")]
+    return _guide_page(request, guide, crumbs, canonical_path=guide.get_absolute_url())

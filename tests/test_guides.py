@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 
 from catalog.models import Hardware, Model, QuantFormat
 from editorial.models import BuyerGuide, GuidePick
@@ -102,6 +103,10 @@ def test_best_gpu_renders_the_best_gpu_guide(client):
     assert response.status_code == 200
     assert response.context["guide"].slug == "best-gpu-for-local-ai"
     assert [name for name, _path in response.context["crumbs"]] == ["Home", "Best GPU"]
+    # Both URLs show the guide; both name the guide's own URL as the canonical one.
+    canonical = f'<link rel="canonical" href="{settings.SITE_URL}/guides/best-gpu-for-local-ai/">'
+    assert canonical in response.content.decode()
+    assert canonical in client.get("/guides/best-gpu-for-local-ai/").content.decode()
 
 
 def test_best_gpu_is_404_until_the_guide_exists(client):
