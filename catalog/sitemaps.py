@@ -55,6 +55,7 @@ class StaticViewSitemap(Sitemap):
             "editorial:quick_answer_list",
             "editorial:prompting_kit_list",
             "editorial:start",
+            "editorial:newsletter_archive",
         ]
 
     def location(self, item):

@@ -22,6 +22,7 @@ SITEMAPS = {
     "pulse": editorial_sitemaps.PulseSitemap,
     "quick-answers": editorial_sitemaps.QuickAnswerSitemap,
     "prompting-kits": editorial_sitemaps.PromptingKitSitemap,
+    "newsletter": editorial_sitemaps.DigestSitemap,
 }
 
 

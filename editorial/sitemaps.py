@@ -1,5 +1,8 @@
+from django.contrib.sitemaps import Sitemap
+
 from catalog.sitemaps import PublishedSitemap
 from editorial.models import Article, BuyerGuide, ErrorEntry, PromptingKit, PulseEntry, QuickAnswer
+from editorial.newsletter import Digest
 
 
 class ErrorSitemap(PublishedSitemap):
@@ -26,3 +29,16 @@ class QuickAnswerSitemap(PublishedSitemap):
 
 class PromptingKitSitemap(PublishedSitemap):
     model = PromptingKit
+
+
+class DigestSitemap(Sitemap):
+    """Sent monthly digests; a draft or queued digest has no public page yet."""
+
+    changefreq = "yearly"
+    priority = 0.4
+
+    def items(self):
+        return Digest.objects.sent().order_by("-month")
+
+    def lastmod(self, digest):
+        return digest.sent_at

@@ -178,6 +178,9 @@ def test_only_a_draft_can_be_queued(digest):
 def test_archive_lists_sent_digests_with_a_page_each(client, readers, digest):
     assert digest.get_absolute_url() not in client.get("/newsletter/archive/").content.decode()
     assert client.get(digest.get_absolute_url()).status_code == 404
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "/newsletter/archive/</loc>" in sitemap
+    assert f"{digest.get_absolute_url()}</loc>" not in sitemap
 
     digest.queue_for_sending()
     run_queued_tasks()
@@ -188,6 +191,7 @@ def test_archive_lists_sent_digests_with_a_page_each(client, readers, digest):
     assert "A runtime added a faster kernel" in page.content.decode()
     assert "reader0@example.com" not in page.content.decode()
     assert client.get("/newsletter/archive/2026/13/").status_code == 404
+    assert f"{digest.get_absolute_url()}</loc>" in client.get("/sitemap.xml").content.decode()
 
 
 def test_archive_pages_take_one_query_each(client, readers, digest, django_assert_num_queries):
