@@ -293,5 +293,7 @@ class ContactMessage(models.Model):
         return f"{self.subject} ({self.email})"
 
 
-# The mailing list's models live beside its logic; importing them here registers them with Django.
+# The mailing list's and digest's models live beside their logic; importing them here
+# registers them with Django.
+from editorial.digest import *  # noqa: E402, F403
 from editorial.newsletter import *  # noqa: E402, F403

@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from editorial.newsletter import Delivery, Digest, Subscriber
+from editorial.digest import Delivery, Digest
+from editorial.newsletter import Subscriber
 from editorial.tasks import send_digest
 
 

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_http_methods
 
 from catalog.caching import cache_public_page
 from catalog.structured_data import page_context
+from editorial.digest import Digest
 from editorial.newsletter import (
     CONFIRMATION_MAX_AGE,
     UNCONFIRMED_KEPT_FOR,
-    Digest,
     Subscriber,
     TokenExpired,
     TokenInvalid,

@@ -1,8 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 
 from catalog.sitemaps import PublishedSitemap
+from editorial.digest import Digest
 from editorial.models import Article, BuyerGuide, ErrorEntry, PromptingKit, PulseEntry, QuickAnswer
-from editorial.newsletter import Digest
 
 
 class ErrorSitemap(PublishedSitemap):

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.mail import mailers
 from django.tasks import task
 
-from editorial.newsletter import Digest, Subscriber
+from editorial.digest import Digest
+from editorial.newsletter import Subscriber
 
 
 @task()

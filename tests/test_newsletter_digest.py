@@ -9,8 +9,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from editorial.digest import Delivery, Digest
 from editorial.models import PulseEntry
-from editorial.newsletter import Delivery, Digest, Subscriber
+from editorial.newsletter import Subscriber
 from editorial.tasks import send_digest
 from tests.test_newsletter_signup import run_queued_tasks
 
