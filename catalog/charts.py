@@ -7,12 +7,38 @@ read the numbers.
 import math
 from dataclasses import dataclass
 
+# Roughly the widest average glyph advance of the 12px chart font, for fitting labels.
+LABEL_CHAR_PX = 7
+
+
+def fit_label(label, width_px, separator=" · "):
+    """The label shortened to fit left of the plot without being clipped.
+
+    A label of several parts ("card · model quant · tokens") loses characters from its longest
+    part first, so the short parts that tell two bars apart stay readable."""
+    limit = max(4, width_px // LABEL_CHAR_PX)
+    parts = label.split(separator)
+    while len(separator.join(parts)) > limit:
+        by_length = sorted(range(len(parts)), key=lambda i: len(parts[i]), reverse=True)
+        longest = by_length[0]
+        runner_up = len(parts[by_length[1]]) if len(parts) > 1 else 0
+        current = len(parts[longest])
+        target = current - (len(separator.join(parts)) - limit)
+        if target < runner_up < current:
+            target = runner_up  # no shorter than the next part this round; then look again
+        target = max(target, 5)
+        if target >= current:
+            return label[: limit - 1].rstrip() + "…"
+        parts[longest] = parts[longest][: target - 1].rstrip() + "…"
+    return separator.join(parts)
+
 
 @dataclass(frozen=True)
 class Bar:
     label: str
     value: float
     highlighted: bool = False  # e.g. a measured value among estimates
+    short_label: str = ""
     y: float = 0
     width: float = 0
     text_x: float = 0
@@ -65,6 +91,7 @@ def horizontal_bar_chart(title, description, unit, rows, width=720, label_width=
         bars.append(
             Bar(
                 label=label,
+                short_label=fit_label(label, label_width - 10),
                 value=value,
                 highlighted=highlighted,
                 y=top + index * (bar_height + gap),

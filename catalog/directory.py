@@ -203,6 +203,8 @@ def benchmark_listing(form):
                 )
                 for b in charted
             ],
+            width=900,
+            label_width=400,
         )
         if charted
         else None

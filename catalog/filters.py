@@ -26,6 +26,7 @@ class ForgivingForm(forms.Form):
     """A GET form whose invalid fields are ignored and reported instead of failing."""
 
     def __init__(self, data=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # labels match the hand-written selects beside them
         data = data.copy() if data is not None else None
         super().__init__(data, **kwargs)
         self.notices = []

@@ -220,6 +220,25 @@ def test_chart_has_one_labelled_bar_per_row():
     assert chart.ticks[-1][1] == "150" or chart.ticks[-1][1] == "200"
 
 
+def test_long_chart_labels_keep_the_parts_that_tell_bars_apart(client):
+    from catalog.charts import fit_label
+
+    label = "Apple M3 Max (16-core CPU / 40-core GPU) · Meta Llama 3 8B Q4_K_M · 4096"
+    short = fit_label(label, 390)
+    assert len(short) <= 390 // 7 and short.endswith(" · Meta Llama 3 8B Q4_K_M · 4096")
+    assert short.startswith("Apple M3 Max") and "…" in short
+    assert fit_label("RTX 4090", 390) == "RTX 4090"
+
+    html = client.get("/benchmarks/", {"hardware": "apple-m3-max-40c"}).content.decode()
+    rows = Benchmark.objects.filter(hardware__slug="apple-m3-max-40c").exclude(decode_tok_s=None)
+    texts = re.findall(r'<text x="\d+" y="[\d.]+" text-anchor="end">([^<]+)</text>', html)
+    labels = [text for text in texts if " · " in text]  # not the axis unit
+    assert len(labels) == rows.count() > 0
+    assert sorted(label.rsplit(" · ", 1)[1] for label in labels) == sorted(
+        str(b.context_tokens) for b in rows
+    )
+
+
 @pytest.mark.parametrize(
     "query,compared,notice",
     [
