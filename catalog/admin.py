@@ -16,6 +16,7 @@ from catalog.models import (
     PricePoint,
     QuantFormat,
     Runtime,
+    RuntimeInstall,
     Vendor,
 )
 
@@ -146,6 +147,19 @@ class ModelFileAdmin(admin.ModelAdmin):
     autocomplete_fields = ["model", "quant"]
 
 
+class RuntimeInstallInline(admin.StackedInline):
+    model = RuntimeInstall
+    extra = 0
+    fields = [
+        ("os", "method", "position"),
+        "install_command",
+        "download_url",
+        "run_command",
+        "source_url",
+        "note",
+    ]
+
+
 @admin.register(Runtime)
 class RuntimeAdmin(CatalogAdmin):
     resource_classes = [resources.RuntimeResource]
@@ -153,6 +167,7 @@ class RuntimeAdmin(CatalogAdmin):
     list_filter = ["kind", "status", "openai_compatible_api"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [RuntimeInstallInline]
 
 
 @admin.action(description="Verify and publish selected benchmarks")

@@ -144,7 +144,8 @@ def model_listing(form):
 
 
 def runtime_listing(form):
-    rows = list(Runtime.objects.published())
+    rows = list(Runtime.objects.published().prefetch_related("installs"))
+    rows.sort(key=lambda r: r.name.casefold())  # "llama.cpp" among the Ls, on any database
     # Few rows and JSON list fields: filtering in Python works the same on SQLite and PostgreSQL.
     if form.value("kind"):
         rows = [r for r in rows if r.kind == form.value("kind")]
@@ -155,6 +156,11 @@ def runtime_listing(form):
     if form.value("format"):
         rows = [r for r in rows if form.value("format").lower() in r.formats]
     formats = sorted({fmt for r in Runtime.objects.published() for fmt in r.formats})
+    for runtime in rows:
+        # With an OS chosen, each card shows the first documented install route for it.
+        runtime.card_install = (
+            runtime.primary_install(form.value("os")) if form.value("os") else None
+        )
     return {"runtimes": rows, "notices": list(form.notices), "formats": formats}
 
 

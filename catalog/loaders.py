@@ -10,9 +10,11 @@ from catalog.models import (
     Modality,
     Model,
     ModelFamily,
+    OperatingSystem,
     QuantFamily,
     QuantFormat,
     Runtime,
+    RuntimeInstall,
     RuntimeKind,
     Vendor,
 )
@@ -154,6 +156,32 @@ def load_runtimes(report, data_dir=DATA_DIR):
         save_by_key(row, Runtime, {"slug": row.text("slug", True)}, values, report, "runtimes")
 
 
+def load_runtime_installs(report, data_dir=DATA_DIR):
+    """Per-OS install and run commands; row order within a runtime and OS is the display order."""
+    runtimes = {r.slug: r for r in Runtime.objects.all()}
+    positions = {}
+    for row in read_rows(data_dir / "runtime_installs.csv"):
+        runtime = row.lookup("runtime", runtimes, "runtime")
+        os = row.choice("os", set(OperatingSystem.values))
+        if os not in runtime.operating_systems:
+            row.fail(f"{runtime.name} does not list {os!r} among its operating systems")
+        install, download = row.text("install_command"), row.text("download_url")
+        if not (install or download):
+            row.fail("an install route needs 'install_command' or 'download_url'")
+        key = (runtime.slug, os)
+        positions[key] = positions.get(key, -1) + 1
+        values = {
+            "install_command": install,
+            "download_url": download,
+            "run_command": row.text("run_command"),
+            "source_url": row.sources(),
+            "note": row.text("note"),
+            "position": positions[key],
+        }
+        lookup = {"runtime": runtime, "os": os, "method": row.text("method", True)}
+        save_by_key(row, RuntimeInstall, lookup, values, report, "install routes")
+
+
 def load_benchmarks(report, data_dir=DATA_DIR):
     hardware = {h.slug: h for h in Hardware.objects.all()}
     models = {m.slug: m for m in Model.objects.all()}
@@ -193,6 +221,7 @@ LOADERS = [
     load_models,
     load_quant_formats,
     load_runtimes,
+    load_runtime_installs,
     load_benchmarks,
 ]
 

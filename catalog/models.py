@@ -2,6 +2,7 @@
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -354,6 +355,70 @@ class Runtime(SourcedMixin, Publishable):
 
     def get_absolute_url(self):
         return reverse("catalog:runtime_detail", args=[self.slug])
+
+    def installs_by_os(self):
+        """[(os value, label, [install routes])] for each OS the runtime supports, in a fixed
+        Linux, macOS, Windows order; reads the prefetched `installs` where there is one."""
+        routes = list(self.installs.all())
+        return [
+            (value, label, [r for r in routes if r.os == value])
+            for value, label in OperatingSystem.choices
+            if value in self.operating_systems
+        ]
+
+    def primary_install(self, os):
+        return next((r for r in self.installs.all() if r.os == os), None)
+
+
+class OperatingSystem(models.TextChoices):
+    LINUX = "linux", "Linux"
+    MACOS = "macos", "macOS"
+    WINDOWS = "windows", "Windows"
+
+
+class RuntimeInstall(SourcedMixin, models.Model):
+    """One documented way to install and start a runtime on one operating system."""
+
+    runtime = models.ForeignKey(Runtime, on_delete=models.CASCADE, related_name="installs")
+    os = models.CharField("operating system", max_length=10, choices=OperatingSystem.choices)
+    method = models.CharField(max_length=60, help_text="e.g. Homebrew, winget, pip, Installer.")
+    install_command = models.TextField(blank=True)
+    download_url = models.URLField(
+        max_length=300, blank=True, help_text="Official download page, for installer routes."
+    )
+    run_command = models.TextField(blank=True)
+    source_url = models.TextField(help_text="Page(s) documenting these commands, ' ; ' between.")
+    note = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower first; the first method per OS is the recommended one."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["runtime", "os", "position", "method"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["runtime", "os", "method"], name="runtime_install_unique_method"
+            ),
+            models.CheckConstraint(
+                condition=~Q(install_command="") | ~Q(download_url=""),
+                name="runtime_install_has_route",
+                violation_error_message="Give an install command or a download URL.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.runtime} on {self.get_os_display()} ({self.method})"
+
+    def clean(self):
+        # A route for an OS the runtime does not list would never be shown.
+        if self.runtime_id and self.os and self.os not in self.runtime.operating_systems:
+            raise ValidationError(
+                {
+                    "os": f"{self.runtime.name} does not list {self.get_os_display()}; add it to "
+                    f"the runtime's operating systems first."
+                }
+            )
 
 
 class BenchmarkQuerySet(PublishableQuerySet):

@@ -144,7 +144,7 @@ def runtime_list(request):
 def runtime_detail(request, slug):
     runtime = get_object_or_404(
         visible_to(request, Runtime.objects.all()).prefetch_related(
-            Prefetch("benchmarks", queryset=Benchmark.objects.for_listing())
+            "installs", Prefetch("benchmarks", queryset=Benchmark.objects.for_listing())
         ),
         slug=slug,
     )

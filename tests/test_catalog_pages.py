@@ -64,10 +64,20 @@ def test_draft_hardware_is_hidden(client):
 
 
 def duplicate_catalog(times):
-    """Copy every hardware, model and benchmark row `times` more times."""
+    """Copy every hardware, model, runtime (with its install routes) and benchmark row `times`
+    more times."""
     hardware = list(Hardware.objects.all())
     models = list(Model.objects.all())
+    runtimes = list(Runtime.objects.prefetch_related("installs"))
     for copy in range(times):
+        for row in runtimes:
+            routes = list(row.installs.all())
+            row.pk = None
+            row.slug = f"{row.slug.split('-copy')[0]}-copy{copy}"
+            row.save()
+            for route in routes:
+                route.pk, route.runtime = None, row
+                route.save()
         for row in hardware:
             row.pk = None
             row.slug = f"{row.slug.split('-copy')[0]}-copy{copy}"

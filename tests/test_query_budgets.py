@@ -13,6 +13,7 @@ BUDGETS = {
     "/models/": 8,
     "/models/llama-3.1-8b/": 10,
     "/tools/": 6,
+    "/tools/?os=windows": 6,
     "/tools/llama-cpp/": 8,
     "/benchmarks/": 6,
     "/benchmarks/?hardware=rtx-4090&format=csv": 6,
