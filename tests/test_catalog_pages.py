@@ -1,6 +1,9 @@
+import copy
+
 import pytest
 
-from catalog.models import Benchmark, Hardware, Model, Runtime
+from catalog.caching import bump_content_version
+from catalog.models import Benchmark, Hardware, Model, Runtime, RuntimeInstall
 
 pytestmark = pytest.mark.django_db
 
@@ -63,36 +66,46 @@ def test_draft_hardware_is_hidden(client):
     assert b"GeForce RTX 4090<" not in client.get("/hardware/").content
 
 
+def clone(row, **fields):
+    """An unsaved copy of a model instance with some fields changed."""
+    made = copy.copy(row)
+    made.pk = made.id = None
+    for name, value in fields.items():
+        setattr(made, name, value)
+    return made
+
+
 def duplicate_catalog(times):
-    """Copy every hardware, model, runtime (with its install routes) and benchmark row `times`
-    more times."""
-    hardware = list(Hardware.objects.all())
-    models = list(Model.objects.all())
+    """Add `times` copies of every hardware, model, runtime (with its install routes) and
+    benchmark row. Bulk inserts keep this quick; bumping the content version afterwards does
+    what saving each row would have done to the page cache."""
+    hardware, models = list(Hardware.objects.all()), list(Model.objects.all())
     runtimes = list(Runtime.objects.prefetch_related("installs"))
-    for copy in range(times):
-        for row in runtimes:
-            routes = list(row.installs.all())
-            row.pk = None
-            row.slug = f"{row.slug.split('-copy')[0]}-copy{copy}"
-            row.save()
-            for route in routes:
-                route.pk, route.runtime = None, row
-                route.save()
-        for row in hardware:
-            row.pk = None
-            row.slug = f"{row.slug.split('-copy')[0]}-copy{copy}"
-            row.save()
-        for row in models:
-            row.pk = None
-            row.slug = f"{row.slug.split('-copy')[0]}-copy{copy}"
-            row.save()
     benchmarks = list(Benchmark.objects.all())
+    numbered = [(n, row) for n in range(times) for row in runtimes]
+    new_runtimes = Runtime.objects.bulk_create(
+        [clone(row, slug=f"{row.slug}-copy{n}") for n, row in numbered]
+    )
+    RuntimeInstall.objects.bulk_create(
+        [
+            clone(route, runtime=new)
+            for new, (_n, row) in zip(new_runtimes, numbered, strict=True)
+            for route in row.installs.all()
+        ]
+    )
+    for table, rows in ((Hardware, hardware), (Model, models)):
+        table.objects.bulk_create(
+            [clone(row, slug=f"{row.slug}-copy{n}") for n in range(times) for row in rows]
+        )
     fresh_hw = list(Hardware.objects.filter(slug__contains="-copy"))
-    for copy, row in enumerate(benchmarks * times):
-        row.pk = None
-        row.hardware = fresh_hw[copy % len(fresh_hw)]
-        row.context_tokens = 100_000 + copy
-        row.save()
+    Benchmark.objects.bulk_create(
+        [
+            clone(row, hardware=fresh_hw[i % len(fresh_hw)], context_tokens=100_000 + i)
+            for i, row in enumerate(benchmarks * times)
+        ],
+        batch_size=500,
+    )
+    bump_content_version()
 
 
 @pytest.mark.parametrize("url", ["/", "/hardware/", "/models/", "/tools/", "/benchmarks/"])
