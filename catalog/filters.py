@@ -13,6 +13,7 @@ from catalog.models import (
     Backend,
     HardwareKind,
     Modality,
+    OperatingSystem,
     QuantFormat,
     RuntimeKind,
     Vendor,
@@ -129,7 +130,7 @@ class RuntimeFilterForm(ForgivingForm):
         choices=choices_with_any(Backend.choices), required=False, label="Backend"
     )
     os = forms.ChoiceField(
-        choices=choices_with_any([("linux", "Linux"), ("windows", "Windows"), ("macos", "macOS")]),
+        choices=choices_with_any(OperatingSystem.choices),
         required=False,
         label="Operating system",
     )

@@ -4,7 +4,7 @@ import datetime
 import json
 from pathlib import Path
 
-from catalog.models import Hardware, Model, QuantFormat, Runtime
+from catalog.models import Hardware, Model, OperatingSystem, QuantFormat, Runtime
 from catalog.seeding import SeedError, save_by_key
 from editorial.models import (
     Article,
@@ -12,7 +12,6 @@ from editorial.models import (
     BuyerGuide,
     ErrorEntry,
     GuidePick,
-    OperatingSystem,
     PromptingKit,
     PulseEntry,
     QuickAnswer,

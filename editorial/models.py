@@ -59,12 +59,6 @@ class Reviewed(Publishable):
         return age > datetime.timedelta(days=settings.REVIEW_STALE_AFTER_DAYS)
 
 
-class OperatingSystem(models.TextChoices):
-    LINUX = "linux", "Linux"
-    WINDOWS = "windows", "Windows"
-    MACOS = "macos", "macOS"
-
-
 class ErrorEntry(Reviewed):
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from catalog import structured_data
 from catalog.caching import cache_public_page
-from catalog.models import Runtime
+from catalog.models import OperatingSystem, Runtime
 from catalog.structured_data import page_context
 from catalog.workflow import visible_to
 from editorial.models import (
@@ -12,7 +12,6 @@ from editorial.models import (
     Author,
     BuyerGuide,
     ErrorEntry,
-    OperatingSystem,
     PromptingKit,
     PulseEntry,
     QuickAnswer,
