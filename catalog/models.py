@@ -356,6 +356,13 @@ class Runtime(SourcedMixin, Publishable):
     def get_absolute_url(self):
         return reverse("catalog:runtime_detail", args=[self.slug])
 
+    @property
+    def os_labels(self):
+        """The supported operating systems as people write them, in a fixed order."""
+        return [
+            label for value, label in OperatingSystem.choices if value in self.operating_systems
+        ]
+
     def installs_by_os(self):
         """[(os value, label, [install routes])] for each OS the runtime supports, in a fixed
         Linux, macOS, Windows order; reads the prefetched `installs` where there is one."""

@@ -50,6 +50,9 @@ def test_tool_page_shows_each_os_with_its_own_commands_and_source(client):
 def test_a_linux_only_tool_shows_only_linux(client):
     page = client.get("/tools/vllm/").content.decode()
     assert list(install_sections(page)) == ["Linux"]
+    assert "<dt>Operating systems</dt><dd>Linux</dd>" in page
+    page = client.get("/tools/llama-cpp/").content.decode()
+    assert "<dt>Operating systems</dt><dd>Linux, macOS, Windows</dd>" in page
 
 
 def test_tool_cards_show_the_chosen_os_route(client):
