@@ -397,7 +397,8 @@ class RuntimeInstall(SourcedMixin, models.Model):
     source_url = models.TextField(help_text="Page(s) documenting these commands, ' ; ' between.")
     note = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(
-        default=0, help_text="Lower first; the first method per OS is the recommended one."
+        default=0,
+        help_text="Lower first; the first route per OS is shown open, the others folded under it.",
     )
     history = HistoricalRecords()
 

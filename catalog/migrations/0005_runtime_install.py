@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('run_command', models.TextField(blank=True)),
                 ('source_url', models.TextField(help_text="Page(s) documenting these commands, ' ; ' between.")),
                 ('note', models.TextField(blank=True)),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Lower first; the first method per OS is the recommended one.')),
+                ('position', models.PositiveSmallIntegerField(default=0, help_text='Lower first; the first route per OS is shown open, the others folded under it.')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('run_command', models.TextField(blank=True)),
                 ('source_url', models.TextField(help_text="Page(s) documenting these commands, ' ; ' between.")),
                 ('note', models.TextField(blank=True)),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Lower first; the first method per OS is the recommended one.')),
+                ('position', models.PositiveSmallIntegerField(default=0, help_text='Lower first; the first route per OS is shown open, the others folded under it.')),
                 ('runtime', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='installs', to='catalog.runtime')),
             ],
             options={
