@@ -48,8 +48,13 @@ class SeedReport:
         return sum(self.created.values()) + sum(self.updated.values())
 
 
-class Row:
-    """One CSV row with typed accessors that raise SeedError on bad values."""
+class FixtureItem:
+    """One item of a fixture file (a CSV row or a JSON object) with the accessors every loader
+    shares; each raises SeedError naming the file, the line or entry, and the reason."""
+
+    # Whether a field with no `required` argument must be present: CSV columns are optional
+    # unless a loader says so, JSON entries' fields are required unless it says otherwise.
+    required_by_default = False
 
     def __init__(self, path, line, data):
         self.path, self.line, self.data = path, line, data
@@ -57,9 +62,32 @@ class Row:
     def fail(self, reason):
         raise SeedError(self.path, self.line, reason)
 
-    def text(self, name, required=False):
+    def text(self, name, required=None):
+        """The field's text, stripped; a missing required field fails."""
+        raise NotImplementedError
+
+    def date(self, name, required=None):
+        raw = self.text(name, required)
+        if not raw:
+            return None
+        try:
+            return datetime.date.fromisoformat(raw)
+        except ValueError:
+            self.fail(f"'{name}' must be a date YYYY-MM-DD, got {raw!r}")
+
+    def lookup(self, name, mapping, what):
+        key = self.text(name, required=True)
+        if key not in mapping:
+            self.fail(f"unknown {what} {key!r}")
+        return mapping[key]
+
+
+class Row(FixtureItem):
+    """One CSV row: every value arrives as text."""
+
+    def text(self, name, required=None):
         value = (self.data.get(name) or "").strip()
-        if required and not value:
+        if (self.required_by_default if required is None else required) and not value:
             self.fail(f"missing required field '{name}'")
         return value
 
@@ -80,15 +108,6 @@ class Row:
 
     def decimal(self, name):
         return self.number(name, kind=Decimal)
-
-    def date(self, name, required=False):
-        raw = self.text(name, required)
-        if not raw:
-            return None
-        try:
-            return datetime.date.fromisoformat(raw)
-        except ValueError:
-            self.fail(f"'{name}' must be a date YYYY-MM-DD, got {raw!r}")
 
     def flag(self, name):
         return self.text(name).lower() in {"yes", "true", "1"}
@@ -115,12 +134,6 @@ class Row:
             except ValidationError:
                 self.fail(f"'{name}' holds something that is not a URL: {url!r}")
         return value
-
-    def lookup(self, name, mapping, what):
-        key = self.text(name, required=True)
-        if key not in mapping:
-            self.fail(f"unknown {what} {key!r}")
-        return mapping[key]
 
 
 def read_rows(path):

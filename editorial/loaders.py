@@ -1,11 +1,10 @@
 """Loaders for editorial content fixtures (editorial/data/*.json)."""
 
-import datetime
 import json
 from pathlib import Path
 
 from catalog.models import Hardware, Model, OperatingSystem, QuantFormat, Runtime
-from catalog.seeding import SeedError, save_by_key
+from catalog.seeding import FixtureItem, SeedError, save_by_key
 from editorial.models import (
     Article,
     Author,
@@ -20,20 +19,19 @@ from editorial.models import (
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
-class Entry:
-    """One JSON object from a fixture list, with accessors that raise SeedError."""
+class Entry(FixtureItem):
+    """One JSON object from a fixture list; its fields are required unless a loader says not."""
 
-    def __init__(self, path, index, data):
-        self.path, self.line, self.data = path, index, data
+    required_by_default = True
 
     def fail(self, reason):
-        raise SeedError(self.path, self.line, f"(entry {self.data.get('slug', '?')!r}) {reason}")
+        super().fail(f"(entry {self.data.get('slug', '?')!r}) {reason}")
 
-    def text(self, name, required=True):
+    def text(self, name, required=None):
         value = self.data.get(name, "")
         if not isinstance(value, str):
             self.fail(f"'{name}' must be text")
-        if required and not value.strip():
+        if (self.required_by_default if required is None else required) and not value.strip():
             self.fail(f"missing required field '{name}'")
         return value.strip()
 
@@ -44,15 +42,6 @@ class Entry:
         if required and not value:
             self.fail(f"'{name}' must not be empty")
         return value
-
-    def date(self, name, required=True):
-        raw = self.text(name, required)
-        if not raw:
-            return None
-        try:
-            return datetime.date.fromisoformat(raw)
-        except ValueError:
-            self.fail(f"'{name}' must be a date YYYY-MM-DD, got {raw!r}")
 
     def number(self, name, required=True):
         value = self.data.get(name)
@@ -71,15 +60,9 @@ class Entry:
             found.append(mapping[key])
         return found
 
-    def one(self, name, mapping, what):
-        key = self.text(name)
-        if key not in mapping:
-            self.fail(f"unknown {what} {key!r}")
-        return mapping[key]
-
     def review(self, authors):
         return {
-            "reviewer": self.one("reviewer", authors, "author"),
+            "reviewer": self.lookup("reviewer", authors, "author"),
             "reviewed_on": self.date("reviewed"),
             "sources": self.strings("sources", required=True),
         }
@@ -163,7 +146,7 @@ def load_articles(kind, filename):
                 "title": entry.text("title"),
                 "summary": entry.text("summary", required=False),
                 "body": entry.text("body"),
-                "reviewer": entry.one("reviewer", catalog.authors, "author"),
+                "reviewer": entry.lookup("reviewer", catalog.authors, "author"),
                 "reviewed_on": entry.date("reviewed"),
                 "sources": entry.strings("sources"),
             }
@@ -182,7 +165,7 @@ def load_guides(report, data_dir=DATA_DIR):
             "summary": entry.text("summary", required=False),
             "intro": entry.text("intro"),
             "body": entry.text("body", required=False),
-            "quant": entry.one("quant", catalog.quants, "quant format"),
+            "quant": entry.lookup("quant", catalog.quants, "quant format"),
             **entry.review(catalog.authors),
         }
         guide = save_by_key(

@@ -87,3 +87,22 @@ def test_bad_row_names_file_line_and_reason_and_loads_nothing(data_copy, old, ne
     assert f"hardware.csv, line {line}: {reason}" in str(error.value)
     assert "Nothing was loaded" in str(error.value)
     assert not Vendor.objects.filter(slug="newco").exists()
+
+
+def test_json_entries_share_the_csv_rows_date_and_lookup_errors(tmp_path):
+    import json
+
+    from catalog.seeding import SeedError
+    from editorial.loaders import read_entries
+
+    path = tmp_path / "pulse.json"
+    path.write_text(json.dumps([{"slug": "ok", "date": "2026-11-01"}, {"slug": "bad"}]))
+    good, bad = read_entries(path)
+    assert str(good.date("date")) == "2026-11-01"
+    with pytest.raises(SeedError) as error:
+        bad.date("date")  # JSON fields are required unless a loader says otherwise
+    assert str(error.value) == "pulse.json, line 2: (entry 'bad') missing required field 'date'"
+    assert bad.date("date", required=False) is None
+    with pytest.raises(SeedError) as error:
+        good.lookup("slug", {}, "author")
+    assert str(error.value) == "pulse.json, line 1: (entry 'ok') unknown author 'ok'"
