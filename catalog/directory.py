@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, DecimalField, ExpressionWrapper, F, When
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
+from django.utils.text import Truncator
 
 from catalog.charts import horizontal_bar_chart
 from catalog.filters import BENCHMARK_SORTS, HARDWARE_SORTS, MODEL_SORTS
@@ -144,8 +145,11 @@ def model_listing(form):
 
 
 def runtime_listing(form):
-    rows = list(Runtime.objects.published().prefetch_related("installs"))
-    rows.sort(key=lambda r: r.name.casefold())  # "llama.cpp" among the Ls, on any database
+    # Sorted in Python so "llama.cpp" sits among the Ls whatever the database's collation.
+    published = sorted(
+        Runtime.objects.published().prefetch_related("installs"), key=lambda r: r.name.casefold()
+    )
+    rows = published
     # Few rows and JSON list fields: filtering in Python works the same on SQLite and PostgreSQL.
     if form.value("kind"):
         rows = [r for r in rows if r.kind == form.value("kind")]
@@ -155,7 +159,7 @@ def runtime_listing(form):
         rows = [r for r in rows if form.value("os") in r.operating_systems]
     if form.value("format"):
         rows = [r for r in rows if form.value("format").lower() in r.formats]
-    formats = sorted({fmt for r in Runtime.objects.published() for fmt in r.formats})
+    formats = sorted({fmt for r in published for fmt in r.formats})
     for runtime in rows:
         # With an OS chosen, each card shows the first documented install route for it.
         runtime.card_install = (
@@ -259,8 +263,7 @@ def benchmark_listing(form):
 def source_label(url):
     """A short, readable name for a source URL: host and path without the scheme."""
     parts = urlsplit(url)
-    label = f"{parts.netloc.removeprefix('www.')}{parts.path}".rstrip("/")
-    return label if len(label) <= 70 else f"{label[:67]}…"
+    return Truncator(f"{parts.netloc.removeprefix('www.')}{parts.path}".rstrip("/")).chars(70)
 
 
 CSV_COLUMNS = [

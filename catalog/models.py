@@ -437,6 +437,19 @@ class BenchmarkQuerySet(PublishableQuerySet):
         return self.published().filter(verified=True)
 
 
+# What makes a benchmark the same measurement: the unique constraint, the seed loader and the
+# admin import all key on it.
+BENCHMARK_IDENTITY = (
+    "hardware",
+    "gpu_count",
+    "model",
+    "quant",
+    "runtime",
+    "context_tokens",
+    "source_url",
+)
+
+
 class Benchmark(Publishable):
     """One measured result, always traceable to a source URL.
 
@@ -473,16 +486,7 @@ class Benchmark(Publishable):
         ordering = ["hardware__name", "model__name", "context_tokens"]
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "hardware",
-                    "gpu_count",
-                    "model",
-                    "quant",
-                    "runtime",
-                    "context_tokens",
-                    "source_url",
-                ],
-                name="one_benchmark_per_setup_and_source",
+                fields=BENCHMARK_IDENTITY, name="one_benchmark_per_setup_and_source"
             ),
             models.CheckConstraint(condition=Q(gpu_count__gte=1), name="benchmark_gpu_count_min"),
             models.CheckConstraint(

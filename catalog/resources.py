@@ -4,6 +4,7 @@ from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
 from catalog.models import (
+    BENCHMARK_IDENTITY,
     ApiPrice,
     Benchmark,
     CloudOffer,
@@ -78,15 +79,7 @@ class BenchmarkResource(AllOrNothingResource):
 
     class Meta:
         model = Benchmark
-        import_id_fields = [
-            "hardware",
-            "gpu_count",
-            "model",
-            "quant",
-            "runtime",
-            "context_tokens",
-            "source_url",
-        ]
+        import_id_fields = list(BENCHMARK_IDENTITY)
         exclude = ["id", "updated_at", "created_at", "submitter_email", "pasted_output"]
         skip_unchanged = True
         clean_model_instances = True
