@@ -59,8 +59,7 @@ def test_tool_cards_show_the_chosen_os_route(client):
     page = client.get("/tools/", {"os": "windows"}).content.decode()
     first = RuntimeInstall.objects.filter(runtime__slug="llama-cpp", os="windows").first()
     assert f"Install on Windows ({first.method}):" in page
-    if first.install_command:
-        assert html.escape(first.install_command) in page
+    assert first.install_command and html.escape(first.install_command) in page
     assert 'href="/tools/llama-cpp/#install-windows"' in page
     # A download-plus-command route shows both, in order.
     package = RuntimeInstall.objects.get(runtime__slug="automatic1111", method="Release package")
