@@ -25,6 +25,21 @@ def _page(rows, form):
     return Paginator(rows, PAGE_SIZE).get_page(number)
 
 
+def filtered(rows, form, lookups):
+    """Apply each filled-in form field as its queryset lookup ({field name: lookup})."""
+    for name, lookup in lookups.items():
+        if form.value(name) not in (None, ""):
+            rows = rows.filter(**{lookup: form.value(name)})
+    return rows
+
+
+def sorted_by(rows, ordering, *tiebreak):
+    """Order by "field" or "-field"; rows without a value come last either way."""
+    field = F(ordering.lstrip("-"))
+    first = field.desc(nulls_last=True) if ordering.startswith("-") else field.asc(nulls_last=True)
+    return rows.order_by(first, *tiebreak)
+
+
 def hardware_listing(form):
     from estimator import service
 
@@ -43,27 +58,22 @@ def hardware_listing(form):
         ),
     )
     notices = list(form.notices)
-    if form.value("vendor"):
-        rows = rows.filter(vendor=form.value("vendor"))
-    if form.value("kind"):
-        rows = rows.filter(kind=form.value("kind"))
-    if form.value("backend"):
-        rows = rows.filter(backend=form.value("backend"))
-    if form.value("min_memory") is not None:
-        rows = rows.filter(memory_gb__gte=form.value("min_memory"))
-    if form.value("max_price") is not None:
-        rows = rows.filter(price__lte=form.value("max_price"))
+    rows = filtered(
+        rows,
+        form,
+        {
+            "vendor": "vendor",
+            "kind": "kind",
+            "backend": "backend",
+            "min_memory": "memory_gb__gte",
+            "max_price": "price__lte",
+        },
+    )
 
     sort = form.value("sort") or "name"
     ordering = HARDWARE_SORTS[sort][1]
     if ordering:
-        field = ordering.lstrip("-")
-        rows = rows.order_by(
-            F(field).desc(nulls_last=True)
-            if ordering.startswith("-")
-            else F(field).asc(nulls_last=True),
-            "name",
-        )
+        rows = sorted_by(rows, ordering, "name")
     rows = list(rows)
 
     model = None
@@ -99,27 +109,21 @@ def model_listing(form):
 
     rows = Model.objects.for_listing()
     notices = list(form.notices)
-    if form.value("family"):
-        rows = rows.filter(family__slug=form.value("family"))
-    if form.value("organisation"):
-        rows = rows.filter(organisation__iexact=form.value("organisation"))
+    rows = filtered(
+        rows,
+        form,
+        {
+            "family": "family__slug",
+            "organisation": "organisation__iexact",
+            "architecture": "architecture",
+            "modality": "modality",
+            "license": "license__icontains",
+        },
+    )
     if form.value("size"):
         low, high = next((lo, hi) for key, _l, lo, hi in SIZE_CLASSES if key == form.value("size"))
         rows = rows.filter(params_b__gte=low, params_b__lt=high)
-    if form.value("architecture"):
-        rows = rows.filter(architecture=form.value("architecture"))
-    if form.value("modality"):
-        rows = rows.filter(modality=form.value("modality"))
-    if form.value("license"):
-        rows = rows.filter(license__icontains=form.value("license"))
-    sort = form.value("sort") or "name"
-    ordering = MODEL_SORTS[sort][1]
-    field = ordering.lstrip("-")
-    rows = list(
-        rows.order_by(
-            F(field).desc(nulls_last=True) if ordering.startswith("-") else F(field).asc(), "name"
-        )
-    )
+    rows = list(sorted_by(rows, MODEL_SORTS[form.value("sort") or "name"][1], "name"))
     hardware = None
     if form.value("fits_on"):
         hardware = Hardware.objects.published().filter(slug=form.value("fits_on")).first()
@@ -170,7 +174,7 @@ def runtime_listing(form):
 
 def benchmark_listing(form):
     rows = Benchmark.objects.for_listing()
-    filters = {
+    lookups = {
         "hardware": "hardware__slug",
         "model": "model__slug",
         "quant": "quant__name",
@@ -183,17 +187,10 @@ def benchmark_listing(form):
         "measured_to": "measured_on__lte",
         "source": "source_url",
     }
-    for name, lookup in filters.items():
-        if form.value(name) not in (None, ""):
-            rows = rows.filter(**{lookup: form.value(name)})
+    rows = filtered(rows, form, lookups)
     sort = form.value("sort")
     if sort:
-        ordering = BENCHMARK_SORTS[sort][1]
-        field = ordering.lstrip("-")
-        rows = rows.order_by(
-            F(field).desc(nulls_last=True) if ordering.startswith("-") else F(field).asc(),
-            "hardware__name",
-        )
+        rows = sorted_by(rows, BENCHMARK_SORTS[sort][1], "hardware__name")
     else:
         rows = rows.order_by(
             "model__name", "quant__name", "hardware__name", "gpu_count", "context_tokens"
