@@ -358,10 +358,7 @@ class Runtime(SourcedMixin, Publishable):
 
     @property
     def os_labels(self):
-        """The supported operating systems as people write them, in a fixed order."""
-        return [
-            label for value, label in OperatingSystem.choices if value in self.operating_systems
-        ]
+        return os_labels(self.operating_systems)
 
     def installs_by_os(self):
         """[(os value, label, [install routes])] for each OS the runtime supports, in a fixed
@@ -381,6 +378,11 @@ class OperatingSystem(models.TextChoices):
     LINUX = "linux", "Linux"
     MACOS = "macos", "macOS"
     WINDOWS = "windows", "Windows"
+
+
+def os_labels(values):
+    """Stored OS values ("linux", "macos") as people write them, in a fixed order."""
+    return [label for value, label in OperatingSystem.choices if value in values]
 
 
 class RuntimeInstall(SourcedMixin, models.Model):

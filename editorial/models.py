@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from catalog.models import os_labels
 from catalog.workflow import Publishable
 
 
@@ -83,6 +84,10 @@ class ErrorEntry(Reviewed):
 
     def __str__(self):
         return self.title
+
+    @property
+    def os_labels(self):
+        return os_labels(self.operating_systems)
 
     def get_absolute_url(self):
         return reverse("editorial:error_detail", args=[self.slug])

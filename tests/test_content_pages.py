@@ -85,6 +85,12 @@ def test_error_index_filters_by_os_and_ignores_unknown_values(client):
     assert "Unknown operating system" in html and "Unknown runtime" in html
 
 
+def test_error_page_names_operating_systems_as_people_write_them(client):
+    make.error(slug="two-os", operating_systems=["windows", "macos"])
+    html = client.get("/errors/two-os/").content.decode()
+    assert "on macOS, Windows." in html
+
+
 def test_learn_article_has_toc_and_reading_time(client):
     make.article()
     html = client.get("/learn/test-article/").content.decode()
