@@ -87,6 +87,9 @@ def load_models(report, data_dir=DATA_DIR):
             "params_b": params_b,
             "active_params_b": active_params_b,
             "architecture": row.choice("architecture", set(Architecture.values)),
+            "expert_count": row.integer("expert_count"),
+            "experts_per_token": row.integer("experts_per_token"),
+            "shared_experts": row.number("shared_experts", positive=False, kind=int),
             "layers": row.integer("num_layers"),
             "hidden_size": row.integer("hidden_size"),
             "attention_heads": row.integer("num_attention_heads"),
@@ -110,6 +113,12 @@ def load_models(report, data_dir=DATA_DIR):
             "notes": row.text("notes"),
             "popular": row.flag("popular"),
         }
+        if values["architecture"] == Architecture.MOE and not (
+            values["expert_count"] and values["experts_per_token"]
+        ):
+            row.fail("MoE models need 'expert_count' and 'experts_per_token' from config.json")
+        if (values["experts_per_token"] or 0) > (values["expert_count"] or 0):
+            row.fail("'experts_per_token' cannot exceed 'expert_count'")
         if values["modality"] == Modality.TEXT and not (values["layers"] and values["kv_heads"]):
             row.fail("text models need 'num_layers' and 'num_kv_heads' for memory estimates")
         save_by_key(row, Model, {"slug": row.text("slug", True)}, values, report, "models")

@@ -215,6 +215,15 @@ class Model(SourcedMixin, Publishable):
     params_b = models.FloatField(help_text="Total parameters, billions.")
     active_params_b = models.FloatField(help_text="Parameters used per token, billions.")
     architecture = models.CharField(max_length=10, choices=Architecture.choices)
+    expert_count = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="MoE: routed experts per MoE layer (config.json)."
+    )
+    experts_per_token = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="MoE: routed experts each token uses."
+    )
+    shared_experts = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="MoE: experts every token uses besides the routed ones."
+    )
     layers = models.PositiveIntegerField(null=True, blank=True)
     hidden_size = models.PositiveIntegerField(null=True, blank=True)
     attention_heads = models.PositiveIntegerField(null=True, blank=True)
@@ -247,6 +256,12 @@ class Model(SourcedMixin, Publishable):
                 condition=Q(active_params_b__gt=0) & Q(active_params_b__lte=models.F("params_b")),
                 name="model_active_params_within_total",
             ),
+            models.CheckConstraint(
+                condition=Q(experts_per_token__isnull=True)
+                | Q(expert_count__isnull=True)
+                | Q(experts_per_token__lte=models.F("expert_count")),
+                name="model_active_experts_within_total",
+            ),
         ]
         indexes = [models.Index(fields=["status", "params_b"])]
 
@@ -259,6 +274,15 @@ class Model(SourcedMixin, Publishable):
     @property
     def is_moe(self):
         return self.architecture == Architecture.MOE
+
+    def clean(self):
+        super().clean()
+        if self.expert_count and self.experts_per_token and (
+            self.experts_per_token > self.expert_count
+        ):
+            raise ValidationError(
+                {"experts_per_token": "A token cannot use more experts than the layer has."}
+            )
 
 
 SIZE_CLASSES = [
