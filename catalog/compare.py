@@ -2,11 +2,13 @@
 
 from dataclasses import dataclass, field
 
+from catalog import snapshot
 from catalog.charts import horizontal_bar_chart
-from catalog.models import Benchmark, Hardware, Model, QuantFormat
+from estimator import bridge
+from estimator.constants import DEFAULT_CONTEXT_TOKENS, DEFAULT_QUANT_NAME
+from estimator.matrix import popular_text_models
 
 MAX_ITEMS = 4
-DEFAULT_QUANT = "Q4_K_M"
 
 
 @dataclass
@@ -17,7 +19,7 @@ class Comparison:
     model_rows: list = field(default_factory=list)  # (model, [Cell])
     chart: object = None
     quant: object = None
-    context: int = 4096
+    context: int = DEFAULT_CONTEXT_TOKENS
 
 
 def parse_slugs(raw_values):
@@ -34,12 +36,11 @@ def parse_slugs(raw_values):
 def resolve_items(slugs, notices):
     items, unknown = [], []
     for slug in slugs:
-        try:
-            hardware, memory_gb = Hardware.objects.published().resolve(slug)
-        except Exception:
+        found = snapshot.resolve_hardware(slug)
+        if found is None:
             unknown.append(slug)
             continue
-        items.append((slug, hardware, memory_gb))
+        items.append((slug, *found))
     if unknown:
         notices.append(f"Not in the catalog, so left out: {', '.join(unknown)}.")
     if len(items) > MAX_ITEMS:
@@ -71,18 +72,17 @@ def _money(value):
     return f"${value:,.0f}"
 
 
-def build(slugs, quant_name=DEFAULT_QUANT, context=4096):
-    from estimator import service
-    from estimator.matrix import Cell, _measured_index
-
+def build(slugs, quant_name=DEFAULT_QUANT_NAME, context=DEFAULT_CONTEXT_TOKENS):
     comparison = Comparison(items=[])
     comparison.items = resolve_items(slugs, comparison.notices)
     if len(comparison.items) < 2:
         comparison.notices.append("Add at least two pieces of hardware to compare.")
-    quant = QuantFormat.objects.filter(name=quant_name).first()
+    quant = snapshot.current().quants.get(quant_name)
     if quant is None:
-        comparison.notices.append(f"Unknown quantization {quant_name!r}; showing {DEFAULT_QUANT}.")
-        quant = QuantFormat.objects.get(name=DEFAULT_QUANT)
+        comparison.notices.append(
+            f"Unknown quantization {quant_name!r}; showing {DEFAULT_QUANT_NAME}."
+        )
+        quant = bridge.default_quant()
     comparison.quant, comparison.context = quant, context
     hardware = [hw for _slug, hw, _gb in comparison.items]
     memory = [gb for _slug, _hw, gb in comparison.items]
@@ -115,34 +115,16 @@ def build(slugs, quant_name=DEFAULT_QUANT, context=4096):
             "low",
         ),
     ]
-    models = list(
-        Model.objects.published().filter(popular=True, modality="text").order_by("params_b")
-    )
-    measured = _measured_index(
-        Benchmark.objects.for_listing().filter(hardware__in=hardware, quant=quant)
-    )
-    calibration = service.current_calibration()[0]
-    for model in models:
-        cells = []
-        for _slug, hw, gb in comparison.items:
-            result = service.estimate(
-                service.build_request(hw, model, quant, context=context, memory_gb=gb),
+    catalog, calibration = snapshot.current(), bridge.current_calibration()
+    for model in popular_text_models(catalog):
+        cells = [
+            bridge.answer(
+                bridge.Question(model, quant, hw, context=context, memory_gb=gb),
+                catalog=catalog,
                 calibration=calibration,
             )
-            bench = measured.get((hw.pk, model.pk, quant.pk)) if result.verdict == "fits" else None
-            if result.verdict == "does_not_fit":
-                cells.append(Cell("does_not_fit", None, ""))
-            elif bench:
-                cells.append(
-                    Cell(
-                        result.verdict,
-                        bench.decode_tok_s,
-                        "measured" if bench.verified else "community",
-                        bench.source_url,
-                    )
-                )
-            else:
-                cells.append(Cell(result.verdict, result.decode_tok_s, "estimated"))
+            for _slug, hw, gb in comparison.items
+        ]
         flags = _best_flags([c.decode_tok_s for c in cells], "high")
         comparison.model_rows.append((model, list(zip(cells, flags, strict=True))))
     bars = []
@@ -150,7 +132,7 @@ def build(slugs, quant_name=DEFAULT_QUANT, context=4096):
         for (cell, _best), (_slug, hw, _gb) in zip(cells, comparison.items, strict=True):
             if cell.decode_tok_s:
                 bars.append(
-                    (f"{model.name} · {hw.name}", cell.decode_tok_s, cell.basis != "estimated")
+                    (f"{model.name} · {hw.name}", cell.decode_tok_s, cell.decode.is_measured)
                 )
     if bars and len(comparison.items) >= 2:
         comparison.chart = horizontal_bar_chart(

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.utils.text import Truncator
 
+from catalog import snapshot
 from catalog.charts import horizontal_bar_chart
 from catalog.filters import BENCHMARK_SORTS, HARDWARE_SORTS, MODEL_SORTS
 from catalog.models import SIZE_CLASSES, Benchmark, Hardware, Model, Runtime
@@ -41,7 +42,7 @@ def sorted_by(rows, ordering, *tiebreak):
 
 
 def hardware_listing(form):
-    from estimator import service
+    from estimator import bridge
 
     price = Coalesce("street_price_usd", "launch_msrp_usd")
     rows = Hardware.objects.for_listing().annotate(
@@ -85,8 +86,14 @@ def hardware_listing(form):
     quant = form.value("runs_quant")
     estimates = {}
     if model:
-        quant = quant or service.default_quant()
-        estimates = service.estimate_for_hardware(rows, model, quant)
+        quant = quant or bridge.default_quant()
+        catalog, calibration = snapshot.current(), bridge.current_calibration()
+        estimates = {
+            hw.pk: bridge.answer(
+                bridge.Question(model, quant, hw), catalog=catalog, calibration=calibration
+            )
+            for hw in rows
+        }
         rows = [hw for hw in rows if estimates[hw.pk].verdict == "fits"]
         for hw in rows:
             hw.estimate = estimates[hw.pk]
@@ -105,7 +112,7 @@ def hardware_listing(form):
 
 
 def model_listing(form):
-    from estimator import service
+    from estimator import bridge
 
     rows = Model.objects.for_listing()
     notices = list(form.notices)
@@ -132,8 +139,14 @@ def model_listing(form):
                 f"Ignored the fits-on filter: no hardware called {form.value('fits_on')!r}."
             )
         else:
-            quant = service.default_quant()
-            estimates = service.estimate_for_models(hardware, rows, quant)
+            quant = bridge.default_quant()
+            catalog, calibration = snapshot.current(), bridge.current_calibration()
+            estimates = {
+                m.pk: bridge.answer(
+                    bridge.Question(m, quant, hardware), catalog=catalog, calibration=calibration
+                )
+                for m in rows
+            }
             rows = [m for m in rows if estimates[m.pk].verdict == "fits"]
             for model in rows:
                 model.estimate = estimates[model.pk]
@@ -341,7 +354,7 @@ def measured_decode_chart(benchmarks, title):
 
 def model_sizes(model, quants, files):
     """(quant, GB, basis) for each quant: the published file's size when known, else computed."""
-    from estimator import service
+    from estimator import bridge
 
     by_quant = {f.quant_id: f for f in files}
     sizes = []
@@ -350,23 +363,27 @@ def model_sizes(model, quants, files):
         if known and known.size_bytes:
             sizes.append((quant, known.size_bytes / 1e9, "file", known))
         else:
-            gb = service.weights_gb(model, quant)
+            gb = bridge.weights_gb(model, quant)
             sizes.append((quant, gb, "computed", None))
     return sizes
 
 
-def minimum_hardware(model, quants, hardware, calibration):
+def minimum_hardware(model, quants, hardware):
     """For each quant, the cheapest published hardware that runs the model entirely in its
-    memory (at 4,096 tokens), and the smallest-memory one."""
-    from estimator import service
+    memory at the default context, and the smallest-memory one."""
+    from estimator import bridge
 
+    catalog, calibration = snapshot.current(), bridge.current_calibration()
     hardware = [hw for hw in hardware if hw.memory_gb]
     rows = []
     for quant in quants:
         fitting = [
             hw
             for hw in hardware
-            if service.quick_estimate(hw, model, quant, calibration=calibration).verdict == "fits"
+            if bridge.answer(
+                bridge.Question(model, quant, hw), catalog=catalog, calibration=calibration
+            ).verdict
+            == "fits"
         ]
         priced = [hw for hw in fitting if hw.price_usd]
         rows.append(

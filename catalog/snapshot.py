@@ -8,6 +8,7 @@ unreachable there is no version to trust, so the snapshot is rebuilt for every u
 
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from catalog.caching import content_version
 
@@ -23,13 +24,19 @@ class Snapshot:
     quants: dict = field(default_factory=dict)  # name -> QuantFormat
     benchmarks: list = field(default_factory=list)  # published, with related rows
 
-    def benchmarks_for(self, **criteria):
-        """Benchmarks whose attributes equal the given values (hardware=..., model=...)."""
-        return [
-            b
-            for b in self.benchmarks
-            if all(getattr(b, f"{name}_id") == value.pk for name, value in criteria.items())
-        ]
+    @cached_property
+    def _by_model_quant(self):
+        index = {}
+        for b in self.benchmarks:
+            index.setdefault((b.model_id, b.quant_id), []).append(b)
+        return index
+
+    def measurements(self, model, quant, hardware=None):
+        """Published benchmarks of a model at a quant, on one piece of hardware if given."""
+        rows = self._by_model_quant.get((model.pk, quant.pk), [])
+        if hardware is None:
+            return list(rows)
+        return [b for b in rows if b.hardware_id == hardware.pk]
 
 
 def resolve_hardware(slug):

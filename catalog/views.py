@@ -6,7 +6,7 @@ from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 
-from catalog import directory, structured_data
+from catalog import directory, snapshot, structured_data
 from catalog.caching import cache_public_page
 from catalog.filters import (
     BenchmarkFilterForm,
@@ -17,7 +17,7 @@ from catalog.filters import (
 from catalog.models import Benchmark, Hardware, Model, QuantFormat, Runtime
 from catalog.structured_data import page_context
 from catalog.workflow import visible_to
-from estimator import service
+from estimator.constants import DEFAULT_CONTEXT_TOKENS, DEFAULT_QUANT_NAME, MAX_CONTEXT_TOKENS
 
 
 @cache_public_page
@@ -103,20 +103,18 @@ def model_detail(request, slug):
         .filter(model=model)
         .order_by("hardware__name", "quant__name", "gpu_count", "context_tokens")
     )
-    quants = list(QuantFormat.objects.published().filter(family="gguf"))
+    catalog = snapshot.current()
+    quants = [q for q in catalog.quants.values() if q.family == "gguf"]
     text_model = model.modality == "text"
-    hardware = list(Hardware.objects.for_listing()) if text_model else []
-    calibration = service.current_calibration()[0] if text_model else None
+    hardware = list(catalog.hardware.values()) if text_model else []
     minimum_quants = [q for q in quants if q.name in MINIMUM_QUANTS]
     context = {
         "model": model,
         "shown_item": model,
         "benchmarks": benchmarks,
         "sizes": directory.model_sizes(model, quants, model.files.all()),
-        "matrix": model_matrix(model, hardware, quants, benchmarks, calibration)
-        if text_model
-        else None,
-        "minimum": directory.minimum_hardware(model, minimum_quants, hardware, calibration)
+        "matrix": model_matrix(model, hardware) if text_model else None,
+        "minimum": directory.minimum_hardware(model, minimum_quants, hardware)
         if text_model
         else [],
         "runtimes": directory.runtimes_for(model),
@@ -245,13 +243,18 @@ def compare(request):
     slugs = comparing.parse_slugs(request.GET.getlist("hw"))
     notices = []
     try:
-        context_tokens = int(request.GET.get("context") or 4096)
-        if not 1 <= context_tokens <= 1_048_576:
+        context_tokens = int(request.GET.get("context") or DEFAULT_CONTEXT_TOKENS)
+        if not 1 <= context_tokens <= MAX_CONTEXT_TOKENS:
             raise ValueError
     except ValueError:
-        notices.append("Ignored the context length: it must be a whole number of tokens.")
-        context_tokens = 4096
-    comparison = comparing.build(slugs, request.GET.get("quant") or "Q4_K_M", context_tokens)
+        notices.append(
+            f"Ignored the context length: it must be a whole number of tokens up to "
+            f"{MAX_CONTEXT_TOKENS:,}."
+        )
+        context_tokens = DEFAULT_CONTEXT_TOKENS
+    comparison = comparing.build(
+        slugs, request.GET.get("quant") or DEFAULT_QUANT_NAME, context_tokens
+    )
     comparison.notices[:0] = notices
     kept = [slug for slug, _hw, _gb in comparison.items]
     remove_urls = [

@@ -107,7 +107,7 @@ class Digest(models.Model):
         from editorial.shortcodes import References, expand, render_content
 
         entries = list(self.pulse_entries())
-        refs = References([self.intro, *(entry.summary for entry in entries)])
+        refs = References()
         benchmarks = list(self.new_benchmarks()[: DIGEST_MAX_BENCHMARKS + 1])
         context = {
             "digest": self,

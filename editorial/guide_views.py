@@ -13,7 +13,7 @@ from catalog.structured_data import page_context
 from catalog.workflow import visible_to
 from editorial.models import BuyerGuide, GuidePick
 from editorial.shortcodes import References, render_content
-from estimator import service
+from estimator import bridge
 
 BEST_GPU_SLUG = "best-gpu-for-local-ai"
 
@@ -22,7 +22,7 @@ BEST_GPU_SLUG = "best-gpu-for-local-ai"
 class PickRow:
     pick: object  # GuidePick
     verdict: object  # rendered Markdown
-    cells: list  # (reference model, service.Result) in the guide's model order
+    cells: list  # (reference model, bridge.Answer) in the guide's model order
     offers: list = ()  # retailer offers checked in the last 30 days (affiliate links)
 
     @property
@@ -30,33 +30,13 @@ class PickRow:
         return self.pick.hardware
 
 
-def reference_result(hw, model, quant, catalog, calibration):
-    """The estimator's answer with the strongest speed basis, as on Will it run?."""
-    here = [
-        b for b in catalog.benchmarks_for(hardware=hw, model=model, quant=quant) if b.gpu_count == 1
-    ]
-    elsewhere = [
-        b
-        for b in catalog.benchmarks_for(model=model, quant=quant)
-        if b.verified and b.gpu_count == 1 and b.hardware_id != hw.pk and b.decode_tok_s
-    ]
-    scaled_from = min(elsewhere, key=lambda b: (b.context_tokens, b.pk), default=None)
-    return service.estimate(
-        service.build_request(hw, model, quant),
-        benchmarks=here,
-        scaled_from=scaled_from,
-        target_hw=hw,
-        calibration=calibration,
-    )
-
-
 def _guide_page(request, guide, crumbs, canonical_path=None):
     catalog = snapshot.current()
-    calibration = service.current_calibration()[0]
-    quant = guide.quant or service.default_quant()
+    calibration = bridge.current_calibration()
+    quant = guide.quant or bridge.default_quant()
     models = list(guide.reference_models.all())
     picks = [p for p in guide.picks.all() if p.hardware.is_published]
-    references = References([guide.intro, guide.body, *(p.verdict for p in picks)])
+    references = References()
     offers = {}
     for offer in Offer.objects.fresh().filter(hardware__in=[p.hardware_id for p in picks]):
         offers.setdefault(offer.hardware_id, []).append(offer)
@@ -64,7 +44,17 @@ def _guide_page(request, guide, crumbs, canonical_path=None):
         PickRow(
             pick,
             render_content(pick.verdict, references),
-            [(m, reference_result(pick.hardware, m, quant, catalog, calibration)) for m in models],
+            [
+                (
+                    m,
+                    bridge.answer(
+                        bridge.Question(m, quant, pick.hardware),
+                        catalog=catalog,
+                        calibration=calibration,
+                    ),
+                )
+                for m in models
+            ],
             offers.get(pick.hardware_id, []),
         )
         for pick in picks

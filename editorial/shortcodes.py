@@ -12,10 +12,11 @@ A reference to something the catalog does not have renders as "[not in catalog]"
 """
 
 import re
+from functools import cached_property
 
 from django.utils.formats import number_format
 
-from catalog.models import Hardware, Model, QuantFormat
+from catalog import snapshot
 from editorial.rendering import render_markdown
 
 SHORTCODE = re.compile(r"\{\{\s*(hw|model|weights|kv|fit|tps):([A-Za-z0-9._@-]+)\s*\}\}")
@@ -52,37 +53,28 @@ def _split_field(argument):
     return slug, field
 
 
-def _by_key(queryset, field, keys):
-    if not keys:
-        return {}
-    return {getattr(row, field): row for row in queryset.filter(**{f"{field}__in": keys})}
-
-
 class References:
-    """Every catalog row a text's shortcodes name, fetched up front."""
+    """The catalog rows shortcodes name, read from the in-process catalog snapshot (published
+    rows only) the first time a shortcode needs one."""
 
-    def __init__(self, texts):
-        hardware, models, quants = set(), set(), set()
-        for text in texts:
-            for kind, argument in SHORTCODE.findall(text or ""):
-                parts = argument.split("@")
-                if kind == "hw":
-                    hardware.add(_split_field(argument)[0])
-                elif kind == "model":
-                    models.add(_split_field(argument)[0])
-                elif kind in {"weights", "kv"}:
-                    models.add(parts[0])
-                    quants.update(parts[1:2] if kind == "weights" else [])
-                else:
-                    hardware.add(parts[0])
-                    models.update(parts[1:2])
-                    quants.update(parts[2:3])
-        self.hardware = _by_key(Hardware.objects.published(), "slug", hardware)
-        self.models = _by_key(Model.objects.published(), "slug", models)
-        self.quants = _by_key(QuantFormat.objects.all(), "name", quants)
+    @cached_property
+    def _catalog(self):
+        return snapshot.current()
+
+    @property
+    def hardware(self):
+        return self._catalog.hardware
+
+    @property
+    def models(self):
+        return self._catalog.models
+
+    @property
+    def quants(self):
+        return self._catalog.quants
 
     def value(self, kind, argument):
-        from estimator import service
+        from estimator import bridge
 
         parts = argument.split("@")
         if kind == "hw":
@@ -95,24 +87,32 @@ class References:
             return fmt(model) if model and fmt else MISSING
         if kind == "weights" and len(parts) == 2:
             model, quant = self.models.get(parts[0]), self.quants.get(parts[1])
-            return service.weights_label(model, quant) if model and quant else MISSING
+            return f"{bridge.weights_gb(model, quant):.1f} GB" if model and quant else MISSING
         if kind == "kv" and len(parts) == 2 and parts[1].isdigit():
             model = self.models.get(parts[0])
-            return service.kv_cache_label(model, int(parts[1])) if model else MISSING
+            return f"{bridge.kv_cache_gb(model, int(parts[1])):.2f} GB" if model else MISSING
         if kind in {"fit", "tps"} and len(parts) == 3:
             hw = self.hardware.get(parts[0])
             model, quant = self.models.get(parts[1]), self.quants.get(parts[2])
             if not (hw and model and quant):
                 return MISSING
-            if kind == "fit":
-                return service.verdict_label(hw, model, quant)
-            return service.decode_label(hw, model, quant)
+            answer = bridge.answer(bridge.Question(model, quant, hw))
+            return answer.verdict_label if kind == "fit" else _speed_label(answer.decode)
         return MISSING
+
+
+def _speed_label(speed):
+    if speed is None:
+        return "no speed (does not run)"
+    if speed.basis == "estimated":
+        return f"~{speed.value:.0f} tok/s (estimated)"
+    approximate = "~" if speed.basis == "scaled" else ""
+    return f"{approximate}{speed.value:.0f} tok/s ({speed.basis_label}: {speed.source_url})"
 
 
 def expand(text, references=None):
     """Replace every shortcode in a Markdown text with the catalog's current value."""
-    references = references or References([text])
+    references = references or References()
     return SHORTCODE.sub(lambda match: references.value(*match.groups()), text or "")
 
 

@@ -78,7 +78,7 @@ def error_detail(request, slug):
         ),
         slug=slug,
     )
-    refs = References([error.symptoms, error.confirm, *error.causes, *error.fixes])
+    refs = References()
     context = {
         "error": error,
         "shown_item": error,
@@ -149,7 +149,7 @@ def pulse_list(request, year=None, month=None):
     months = OrderedDict()
     for day in _published(PulseEntry).values_list("date", flat=True):
         months.setdefault((day.year, day.month), day)
-    refs = References([entry.summary for entry in entries])
+    refs = References()
     rendered = [(entry, render_content(entry.summary, refs)) for entry in entries]
     context = {
         "entries": rendered,

@@ -4,7 +4,7 @@ from dataclasses import asdict
 
 from django.utils import timezone
 
-from estimator import service
+from estimator import bridge
 from estimator.calibration import fit_calibration
 from estimator.models import CalibrationRun
 from estimator.validation import cross_validate
@@ -12,7 +12,7 @@ from estimator.validation import cross_validate
 
 def calibrate():
     """Fit factors on every verified text-model benchmark, cross-validate, store a new run."""
-    measurements = service.measurements_from_benchmarks(service.calibration_benchmarks())
+    measurements = bridge.measurements_from_benchmarks(bridge.calibration_benchmarks())
     if not measurements:
         raise ValueError("No verified benchmarks to calibrate on: run `manage.py seed` first.")
     today = timezone.now().date()

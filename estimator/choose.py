@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from estimator import engine
 from estimator.calibration import Calibration
-from estimator.constants import MARKETED_MEMORY_BYTES_PER_GB
+from estimator.constants import DEFAULT_CONTEXT_TOKENS, MARKETED_MEMORY_BYTES_PER_GB
 from estimator.memory import weights_bytes
 from estimator.ranking import limits, money, rank, shown_speed
 from estimator.specs import HardwareSpec, ModelSpec, QuantSpec
@@ -76,7 +76,7 @@ class Needs:
     budget_usd: float
     models: tuple[Wanted, ...]
     min_tok_s: float = 10.0
-    context_tokens: int = 4096
+    context_tokens: int = DEFAULT_CONTEXT_TOKENS
     platform: str = "any"  # any, or a vendor slug
     form_factor: str = "any"
     used_allowed: bool = False

@@ -148,6 +148,7 @@ class RuntimeProfile:
     """What a runtime can load and do, as its documentation states (source per entry)."""
 
     slug: str
+    name: str  # as people write it
     formats: frozenset[str]
     backends: frozenset[str]
     cpu_offload: bool  # can keep some layers in system RAM
@@ -172,6 +173,7 @@ RUNTIMES = MappingProxyType(
         # --cpu-moe/--n-cpu-moe, -fa on|off|auto with auto as default, -ctk/-ctv)
         "llama-cpp": RuntimeProfile(
             slug="llama-cpp",
+            name="llama.cpp",
             formats=frozenset({"gguf"}),
             backends=_GGML_BACKENDS,
             cpu_offload=True,
@@ -186,6 +188,7 @@ RUNTIMES = MappingProxyType(
         # OLLAMA_KV_CACHE_TYPE); layers are placed automatically, no expert override flag.
         "ollama": RuntimeProfile(
             slug="ollama",
+            name="Ollama",
             formats=frozenset({"gguf"}),
             backends=_GGML_BACKENDS - {"sycl"},
             cpu_offload=True,
@@ -200,6 +203,7 @@ RUNTIMES = MappingProxyType(
         # plus MLX on Apple Silicon.
         "lm-studio": RuntimeProfile(
             slug="lm-studio",
+            name="LM Studio",
             formats=frozenset({"gguf", "mlx"}),
             backends=_GGML_BACKENDS - {"sycl"},
             cpu_offload=True,
@@ -213,6 +217,7 @@ RUNTIMES = MappingProxyType(
         # https://github.com/ml-explore/mlx-lm (Apple Silicon only; --kv-bits quantizes the cache)
         "mlx-lm": RuntimeProfile(
             slug="mlx-lm",
+            name="MLX (mlx-lm)",
             formats=frozenset({"mlx", "fp"}),
             backends=frozenset({"metal"}),
             cpu_offload=False,
@@ -229,6 +234,7 @@ RUNTIMES = MappingProxyType(
         # --pipeline-parallel-size, --kv-cache-dtype fp8; GGUF support is experimental)
         "vllm": RuntimeProfile(
             slug="vllm",
+            name="vLLM",
             formats=frozenset({"fp", "awq", "gptq", "gguf"}),
             backends=frozenset({"cuda", "rocm"}),
             cpu_offload=False,
@@ -243,6 +249,7 @@ RUNTIMES = MappingProxyType(
         # --gpu_split auto, -tp tensor parallel)
         "exllamav2": RuntimeProfile(
             slug="exllamav2",
+            name="ExLlamaV2",
             formats=frozenset({"exl2", "gptq"}),
             backends=frozenset({"cuda", "rocm"}),
             cpu_offload=False,
@@ -260,6 +267,16 @@ RUNTIMES = MappingProxyType(
 # Ollama's default context when none is set: by total VRAM, < 24 GiB -> 4k, 24-48 GiB -> 32k,
 # >= 48 GiB -> 256k. https://github.com/ollama/ollama/blob/main/docs/context-length.mdx
 OLLAMA_DEFAULT_CONTEXT_BY_VRAM_GIB = ((24, 4096), (48, 32768), (float("inf"), 262144))
+
+# --- The question's defaults ----------------------------------------------------------------
+
+# The context every tool assumes when the visitor gives none: llama.cpp's own default
+# (llama-cli -c 4096, https://github.com/ggml-org/llama.cpp/blob/master/common/common.h).
+DEFAULT_CONTEXT_TOKENS = 4096
+# The longest context any form accepts: Llama 4 Scout's 10M tokens, the longest in the catalog.
+MAX_CONTEXT_TOKENS = 10_485_760
+# The weight format the matrices and lists assume when the visitor picks none.
+DEFAULT_QUANT_NAME = "Q4_K_M"
 
 # --- Calibration settings -------------------------------------------------------------------
 

@@ -13,8 +13,10 @@ from dataclasses import dataclass, replace
 from estimator import advice, memory
 from estimator.calibration import Calibration, GroupCalibration
 from estimator.commands import command_lines
+from estimator.compatibility import conflicts
 from estimator.constants import (
     BYTES_PER_GB,
+    DEFAULT_CONTEXT_TOKENS,
     RUNTIMES,
     VLLM_RUNTIME_OVERHEAD_BYTES,
 )
@@ -35,7 +37,7 @@ class EstimateRequest:
     hardware: HardwareSpec
     model: ModelSpec
     quant: QuantSpec
-    context_tokens: int = 4096
+    context_tokens: int = DEFAULT_CONTEXT_TOKENS
     kv_cache_type: str = "f16"
     runtime: str = "llama-cpp"
     prompt_tokens: int = 512
@@ -108,17 +110,14 @@ def _gb(value_bytes: float) -> float:
 
 def incompatibility(request: EstimateRequest) -> str | None:
     """Why this runtime cannot run this model on this hardware, or None."""
-    profile, hardware = RUNTIMES[request.runtime], request.hardware
-    if profile.apple_only and hardware.kind != "apple_silicon":
-        return f"{request.runtime} runs only on Apple Silicon."
-    if request.quant.family == "mlx" and hardware.kind != "apple_silicon":
-        return "MLX weights run only on Apple Silicon."
-    if hardware.backend not in profile.backends:
-        return f"{request.runtime} has no {hardware.backend} backend."
-    if request.quant.family not in profile.formats:
-        loads = ", ".join(sorted(profile.formats))
-        return f"{request.runtime} loads {loads} weights, not {request.quant.family}."
-    return None
+    found = conflicts(
+        request.runtime,
+        hardware_kind=request.hardware.kind,
+        backend=request.hardware.backend,
+        quant_family=request.quant.family,
+        quant_name=request.quant.name,
+    )
+    return found[0].message if found else None
 
 
 @dataclass(frozen=True)

@@ -4,21 +4,21 @@ from django import forms
 
 from catalog import snapshot
 from catalog.models import HardwareKind
+from estimator.bridge import Question, default_context
+from estimator.compatibility import conflicts
+from estimator.constants import (
+    DEFAULT_CONTEXT_TOKENS,
+    DEFAULT_QUANT_NAME,
+    DEFAULT_SYSTEM_RAM_GB,
+    MAX_CONTEXT_TOKENS,
+)
 from estimator.constants import RUNTIMES as RUNTIME_PROFILES
+from estimator.specs import DEFAULT_BACKEND_BY_KIND
 
 CUSTOM = "custom"
-DEFAULT_CONTEXT = 4096
-DEFAULT_SYSTEM_RAM_GB = 32
 MAX_GPU_COUNT = 8
 
-RUNTIMES = [
-    ("llama-cpp", "llama.cpp"),
-    ("ollama", "Ollama"),
-    ("lm-studio", "LM Studio"),
-    ("mlx-lm", "MLX (mlx-lm)"),
-    ("vllm", "vLLM"),
-    ("exllamav2", "ExLlamaV2"),
-]
+RUNTIMES = [(slug, profile.name) for slug, profile in RUNTIME_PROFILES.items()]
 KV_CACHE_TYPES = [("f16", "f16 (default)"), ("q8_0", "q8_0"), ("q4_0", "q4_0")]
 
 
@@ -41,17 +41,25 @@ class EstimateForm(forms.Form):
         required=False, min_value=0.1, max_value=100_000, label="FP16 TFLOPS"
     )
     gpu_count = forms.IntegerField(
-        required=False, min_value=1, max_value=MAX_GPU_COUNT, label="GPUs"
+        required=False, min_value=1, max_value=MAX_GPU_COUNT, initial=1, label="GPUs"
     )
     model = forms.CharField(max_length=80, label="Model")
-    quant = forms.CharField(max_length=40, label="Quantization")
+    quant = forms.CharField(max_length=40, initial=DEFAULT_QUANT_NAME, label="Quantization")
     context = forms.IntegerField(
-        required=False, min_value=1, max_value=10_485_760, label="Context (tokens)"
+        required=False,
+        min_value=1,
+        max_value=MAX_CONTEXT_TOKENS,
+        initial=DEFAULT_CONTEXT_TOKENS,
+        label="Context (tokens)",
     )
     kv_cache_type = forms.ChoiceField(required=False, choices=KV_CACHE_TYPES, label="KV cache")
     runtime = forms.ChoiceField(required=False, choices=RUNTIMES, label="Runtime")
     system_ram_gb = forms.FloatField(
-        required=False, min_value=0, max_value=8192, label="System RAM (GB)"
+        required=False,
+        min_value=0,
+        max_value=8192,
+        initial=DEFAULT_SYSTEM_RAM_GB,
+        label="System RAM (GB)",
     )
     drives_display = forms.BooleanField(required=False, label="This GPU also drives my display")
 
@@ -98,45 +106,67 @@ class EstimateForm(forms.Form):
         data["gpu_count"] = data.get("gpu_count") or 1
         if data.get("system_ram_gb") is None:
             data["system_ram_gb"] = DEFAULT_SYSTEM_RAM_GB
-        context = data.get("context") or DEFAULT_CONTEXT
+        context = data.get("context")
         if model is not None:
-            if model.max_context and context > model.max_context:
+            if model.max_context and context and context > model.max_context:
                 self.add_error(
                     "context",
                     f"{model.name} supports at most {model.max_context:,} tokens of context.",
                 )
-            elif model.modality == "text" and not data.get("context"):
-                context = min(context, model.max_context or context)
-        data["context"] = context
-        data["variant_memory_gb"] = getattr(self, "variant_memory_gb", None)
-        profile = RUNTIME_PROFILES[data["runtime"]]
-        runtime_name = dict(RUNTIMES)[data["runtime"]]
-        if quant is not None and quant.family not in profile.formats:
-            formats = "/".join(sorted(fmt.upper() for fmt in profile.formats))
-            self.add_error(
-                "quant",
-                f"{runtime_name} cannot load {quant.get_family_display()} files such as "
-                f"{quant.name}; pick a {formats} quant or another runtime.",
-            )
-        kind = hardware.kind if hardware else data.get("hardware_kind")
-        backend = hardware.backend if hardware else None
-        if profile.apple_only and kind and kind != HardwareKind.APPLE_SILICON:
-            self.add_error("runtime", f"{runtime_name} runs only on Apple Silicon Macs.")
-        elif backend and backend not in profile.backends:
-            self.add_error("runtime", f"{runtime_name} has no {backend} backend for this hardware.")
-        if (
-            quant is not None
-            and quant.family == "mlx"
-            and kind
-            and kind != HardwareKind.APPLE_SILICON
-        ):
-            self.add_error("quant", "MLX quantizations run only on Apple Silicon.")
+            context = context or default_context(model)
+        data["context"] = context or DEFAULT_CONTEXT_TOKENS
         memory = data.get("memory_gb")
+        data["variant_memory_gb"] = getattr(self, "variant_memory_gb", None)
         if hardware is not None and memory and hardware.memory_options_gb:
             if int(memory) not in hardware.memory_options_gb:
                 options = ", ".join(f"{gb} GB" for gb in hardware.memory_options_gb)
                 self.add_error("memory_gb", f"{hardware.name} is sold with {options}.")
+            else:
+                # One of the configurations it is sold in, exactly like its variant slug.
+                data["variant_memory_gb"], data["memory_gb"] = float(memory), None
+        kind = hardware.kind if hardware else data.get("hardware_kind")
+        backend = hardware.backend if hardware else DEFAULT_BACKEND_BY_KIND.get(kind)
+        for conflict in conflicts(
+            data["runtime"],
+            hardware_kind=kind or None,
+            backend=backend,
+            quant_family=quant.family if quant else None,
+            quant_name=quant.name if quant else "",
+        ):
+            self.add_error(conflict.field, conflict.message)
         return data
+
+    def question(self):
+        """The validated input as the estimator's Question."""
+        data = self.cleaned_data
+        hardware = data.get("hardware")
+        raw = {
+            key: data.get(name)
+            for key, name in (
+                ("kind", "hardware_kind"),
+                ("memory_gb", "memory_gb"),
+                ("bandwidth_gb_s", "bandwidth_gb_s"),
+                ("fp16_tflops", "fp16_tflops"),
+            )
+            if data.get(name) and (hardware is None or key != "kind")
+        }
+        return Question(
+            model=data["model"],
+            quant=data["quant"],
+            hardware=hardware,
+            context=data["context"],
+            memory_gb=data.get("variant_memory_gb"),
+            gpu_count=data["gpu_count"],
+            system_ram_gb=data["system_ram_gb"],
+            system_ram_bandwidth_gb_s=data.get("system_ram_bandwidth_gb_s"),
+            drives_display=data.get("drives_display", False),
+            kv_cache_type=data["kv_cache_type"],
+            runtime=data["runtime"],
+            raw_hardware=raw,
+            model_overrides=data.get("model_overrides", {}),
+            bits_per_weight=data.get("bits_per_weight"),
+            assumed=tuple(data.get("assumed", ())),
+        )
 
     def error_payload(self):
         """The first error as the API's {"error": ..., "field": ...}."""
@@ -158,7 +188,7 @@ class ApiEstimateForm(EstimateForm):
     layers = forms.IntegerField(required=False, min_value=1, max_value=1_000)
     kv_heads = forms.IntegerField(required=False, min_value=1, max_value=1_024)
     head_dim = forms.IntegerField(required=False, min_value=1, max_value=4_096)
-    sliding_window = forms.IntegerField(required=False, min_value=1, max_value=10_485_760)
+    sliding_window = forms.IntegerField(required=False, min_value=1, max_value=MAX_CONTEXT_TOKENS)
     full_attention_layers = forms.IntegerField(required=False, min_value=0, max_value=1_000)
     bits_per_weight = forms.FloatField(required=False, min_value=1, max_value=32)
     system_ram_bandwidth_gb_s = forms.FloatField(required=False, min_value=1, max_value=10_000)

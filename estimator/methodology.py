@@ -1,6 +1,6 @@
 """What the methodology page shows: the stored calibration, its factors and its error."""
 
-from estimator import service
+from estimator import bridge
 from estimator.constants import (
     APPLE_GPU_SHARE_LARGE,
     APPLE_GPU_SHARE_SMALL,
@@ -12,7 +12,7 @@ from estimator.constants import (
 
 
 def methodology_context():
-    calibration, run = service.current_calibration()
+    calibration, run = bridge.current_calibration()
     groups = [
         {
             "key": group.key,

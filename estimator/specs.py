@@ -4,7 +4,6 @@ Row converters take plain mappings (a csv.DictReader row, or a dict built from a
 instance), so the benchmark script and a Django management command share them.
 """
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -80,8 +79,9 @@ class ModelSpec:
     hidden_size: int | None = None
     attention_heads: int | None = None
     vocab_size: int | None = None
-    expert_count: int | None = None
-    experts_per_token: int | None = None
+    expert_count: int | None = None  # routed experts per MoE layer
+    experts_per_token: int | None = None  # routed experts each token uses
+    shared_experts: int | None = None  # experts every token uses besides the routed ones
     slug: str = ""
     hf_repo: str = ""
 
@@ -153,67 +153,76 @@ def _integer(row: Mapping, key: str) -> int | None:
     return None if value is None else int(value)
 
 
-def hardware_from_row(
-    row: Mapping,
+# A machine described only by its kind runs the usual backend for that kind (vendor unknown:
+# CUDA is the common case for a GPU).
+DEFAULT_BACKEND_BY_KIND = {
+    "discrete_gpu": "cuda",
+    "datacenter_gpu": "cuda",
+    "apple_silicon": "metal",
+    "apu": "vulkan",
+    "cpu": "cpu",
+}
+
+
+def hardware_spec(
     *,
-    memory_gb: float | None = None,
+    kind: str,
+    memory_gb: float | None,
+    bandwidth_gb_s: float,
+    fp16_tflops: float | None = None,
+    backend: str | None = None,
+    name: str = "",
     gpu_count: int = 1,
     system_ram_gb: float | None = None,
     system_ram_bandwidth_gb_s: float | None = None,
     drives_display: bool = False,
 ) -> HardwareSpec:
-    """A HardwareSpec from a hardware.csv row; unified-memory parts use their own pool as RAM."""
-    kind = row["kind"]
-    bandwidth = _number(row, "bandwidth_gb_s")
-    capacity = memory_gb if memory_gb is not None else (_number(row, "memory_gb") or 0.0)
+    """A HardwareSpec as a catalog row or a visitor describes it: unified-memory parts use their
+    own pool as RAM; a CPU has no GPU memory and reads RAM at its own bandwidth."""
+    capacity = memory_gb or 0.0
     if kind in UNIFIED_MEMORY_KINDS:
-        ram_gb, ram_bandwidth = capacity, bandwidth
+        ram_gb, ram_bandwidth = capacity, bandwidth_gb_s
     elif kind == "cpu":
         capacity = 0.0
         ram_gb = system_ram_gb or DEFAULT_SYSTEM_RAM_GB
-        ram_bandwidth = bandwidth
+        ram_bandwidth = bandwidth_gb_s
     else:
         ram_gb = system_ram_gb or DEFAULT_SYSTEM_RAM_GB
         ram_bandwidth = system_ram_bandwidth_gb_s or DEFAULT_SYSTEM_RAM_BANDWIDTH_GB_S
     return HardwareSpec(
         kind=kind,
         memory_gb=capacity,
-        bandwidth_gb_s=bandwidth,
-        fp16_tflops=_number(row, "fp16_tflops"),
+        bandwidth_gb_s=bandwidth_gb_s,
+        fp16_tflops=fp16_tflops,
         gpu_count=gpu_count,
         system_ram_gb=ram_gb,
         system_ram_bandwidth_gb_s=ram_bandwidth,
-        backend=row.get("backend") or "cpu",
+        backend=backend or DEFAULT_BACKEND_BY_KIND[kind],
         drives_display=drives_display,
-        name=row.get("slug", ""),
+        name=name,
     )
 
 
-_EXPERT_COUNT = re.compile(r"(\d+) (?:routed )?(?:experts|\+)")
-_EXPERTS_ACTIVE = re.compile(r"top-(\d+)|(\d+) (?:routed )?(?:active|expert per token)")
-
-
-def expert_counts(notes: str) -> tuple[int | None, int | None]:
-    """(experts, active experts per token) from a models.csv note such as
-    '128 experts, 8 active per token' or '8 experts, top-2 routing'."""
-    total = _EXPERT_COUNT.search(notes or "")
-    active = _EXPERTS_ACTIVE.search(notes or "")
-    return (
-        int(total.group(1)) if total else None,
-        int(next(g for g in active.groups() if g)) if active else None,
+def hardware_from_row(row: Mapping, **options) -> HardwareSpec:
+    """A HardwareSpec from a hardware.csv row; options as for hardware_spec."""
+    memory_gb = options.pop("memory_gb", None)
+    return hardware_spec(
+        kind=row["kind"],
+        memory_gb=memory_gb if memory_gb is not None else _number(row, "memory_gb"),
+        bandwidth_gb_s=_number(row, "bandwidth_gb_s"),
+        fp16_tflops=_number(row, "fp16_tflops"),
+        backend=row.get("backend") or None,
+        name=row.get("slug", ""),
+        **options,
     )
 
 
 def model_from_row(row: Mapping) -> ModelSpec:
     """A ModelSpec from a models.csv row."""
     params_b = _number(row, "params_b")
-    active_b = _number(row, "active_params_b") or params_b
-    experts, active_experts = (None, None)
-    if active_b < params_b:
-        experts, active_experts = expert_counts(row.get("notes", ""))
     return ModelSpec(
         params_b=params_b,
-        active_params_b=active_b,
+        active_params_b=_number(row, "active_params_b") or params_b,
         layers=_integer(row, "num_layers") or 0,
         kv_heads=_integer(row, "num_kv_heads") or 0,
         head_dim=_integer(row, "head_dim") or 0,
@@ -227,8 +236,9 @@ def model_from_row(row: Mapping) -> ModelSpec:
         hidden_size=_integer(row, "hidden_size"),
         attention_heads=_integer(row, "num_attention_heads"),
         vocab_size=_integer(row, "vocab_size"),
-        expert_count=experts,
-        experts_per_token=active_experts,
+        expert_count=_integer(row, "expert_count"),
+        experts_per_token=_integer(row, "experts_per_token"),
+        shared_experts=_integer(row, "shared_experts"),
         slug=row.get("slug", ""),
         hf_repo=row.get("hf_repo", ""),
     )

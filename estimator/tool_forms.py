@@ -4,9 +4,9 @@ out, or errors named by field (the page answers those with a 400)."""
 from django import forms
 
 from catalog import snapshot
+from estimator.constants import DEFAULT_CONTEXT_TOKENS, DEFAULT_QUANT_NAME, MAX_CONTEXT_TOKENS
 
-DEFAULT_QUANT_FLOOR = "Q4_K_M"
-DEFAULT_CONTEXT = 4096
+DEFAULT_QUANT_FLOOR = DEFAULT_QUANT_NAME
 DEFAULT_MIN_TOK_S = 10.0
 
 # Use-case presets: a label and the catalog models they stand for.
@@ -56,7 +56,11 @@ class ChooseGpuForm(forms.Form):
         required=False, min_value=0, max_value=10_000, label="Minimum speed (tok/s)"
     )
     context = forms.IntegerField(
-        required=False, min_value=256, max_value=10_485_760, label="Context (tokens)"
+        required=False,
+        min_value=256,
+        max_value=MAX_CONTEXT_TOKENS,
+        initial=DEFAULT_CONTEXT_TOKENS,
+        label="Context (tokens)",
     )
     quant_floor = forms.ChoiceField(required=False, label="Lowest quant you accept")
     platform = forms.ChoiceField(required=False, choices=PLATFORMS, label="Platform")
@@ -81,7 +85,7 @@ class ChooseGpuForm(forms.Form):
         models = [self.catalog_models[slug] for slug in dict.fromkeys(slugs)]
         if not models and "model" not in self.errors:
             self.add_error("model", "Choose at least one model, or a use-case preset.")
-        context = data.get("context") or DEFAULT_CONTEXT
+        context = data.get("context") or DEFAULT_CONTEXT_TOKENS
         for model in models:
             if model.modality == "text" and model.max_context and context > model.max_context:
                 self.add_error(

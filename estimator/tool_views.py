@@ -19,7 +19,7 @@ from catalog.charts import nice_step
 from catalog.models import ApiPrice, CloudOffer
 from catalog.structured_data import page_context
 from catalog.views import partial_or_page
-from estimator import choose, costs, service
+from estimator import bridge, choose, costs
 from estimator.tool_forms import PRESETS, ChooseGpuForm, CostForm
 
 # --- Choose my GPU ------------------------------------------------------------------------
@@ -33,7 +33,7 @@ def _candidates(catalog):
             name=hw.name,
             kind=hw.kind,
             vendor=hw.vendor.slug,
-            spec=service.hardware_spec(hw),
+            spec=bridge.spec_for(hw),
             price_usd=float(hw.price_usd) if hw.price_usd else None,
             price_basis=hw.price_basis,
             tdp_w=hw.tdp_w,
@@ -45,38 +45,8 @@ def _candidates(catalog):
 
 
 def quant_ladder(catalog, floor=""):
-    pairs = [(service.quant_spec(q), q.ppl_delta_llama3_8b) for q in catalog.quants.values()]
+    pairs = [(bridge.spec_for(q), q.ppl_delta_llama3_8b) for q in catalog.quants.values()]
     return choose.quant_ladder(pairs, floor)
-
-
-def speed_lookup(catalog, context):
-    """Measured speeds for choose(): this exact setup (verified first, nearest context), else a
-    verified measurement of the same model and quant elsewhere scaled by bandwidth, as on
-    Will it run?; else the estimate."""
-    here, elsewhere = {}, {}
-    for b in catalog.benchmarks:
-        if b.gpu_count != 1 or not b.decode_tok_s:
-            continue
-        here.setdefault((b.hardware.slug, b.model.slug, b.quant.name), []).append(b)
-        if b.verified:
-            key = (b.model.slug, b.quant.name)
-            if key not in elsewhere or b.context_tokens < elsewhere[key].context_tokens:
-                elsewhere[key] = b
-
-    def lookup(hardware_slug, model_slug, quant_name, tok_s):
-        found = here.get((hardware_slug, model_slug, quant_name))
-        if found:
-            best = min(found, key=lambda b: (not b.verified, abs(b.context_tokens - context)))
-            basis = "measured" if best.verified else "community"
-            return choose.Speed(best.decode_tok_s, basis, best.source_url)
-        reference = elsewhere.get((model_slug, quant_name))
-        if reference is not None and reference.hardware.slug != hardware_slug:
-            target = catalog.hardware[hardware_slug].bandwidth_gb_s
-            ratio = target / reference.hardware.bandwidth_gb_s
-            return choose.Speed(reference.decode_tok_s * ratio, "scaled", reference.source_url)
-        return choose.Speed(tok_s)
-
-    return lookup
 
 
 def choice_for(data):
@@ -84,7 +54,7 @@ def choice_for(data):
     catalog = snapshot.current()
     needs = choose.Needs(
         budget_usd=float(data["budget"]),
-        models=tuple(choose.Wanted(m.slug, m.name, service.model_spec(m)) for m in data["models"]),
+        models=tuple(choose.Wanted(m.slug, m.name, bridge.spec_for(m)) for m in data["models"]),
         min_tok_s=data["min_tok_s"],
         context_tokens=data["context"],
         platform=data["platform"],
@@ -98,8 +68,8 @@ def choice_for(data):
         _candidates(catalog),
         needs,
         quant_ladder(catalog, data["quant_floor"]),
-        service.current_calibration()[0],
-        speed_lookup(catalog, data["context"]),
+        bridge.current_calibration()[0],
+        bridge.decode_lookup(catalog, data["context"]),
     )
 
 
@@ -141,7 +111,7 @@ SERIES_CLASSES = {"Buy": "line-buy", "Rent": "line-rent", "API": "line-api"}
 class Local:
     """The estimator's answer for one machine: its verdict and single-stream throughput."""
 
-    result: service.Result
+    result: bridge.Answer
 
     @property
     def runs(self):
@@ -167,11 +137,8 @@ class Row:
 
 
 def _local(hw, model, quant, catalog, calibration, gpu_count=1):
-    request = service.build_request(hw, model, quant, gpu_count=gpu_count)
-    benchmarks = [
-        b for b in catalog.benchmarks_for(hardware=hw, model=model, quant=quant) if b.gpu_count == 1
-    ]
-    return Local(service.estimate(request, benchmarks=benchmarks, calibration=calibration))
+    question = bridge.Question(model, quant, hw, gpu_count=gpu_count)
+    return Local(bridge.answer(question, catalog=catalog, calibration=calibration))
 
 
 def _api_prices(model):
@@ -187,7 +154,7 @@ def _api_prices(model):
 def compare(data):
     """Buy, rent and API costs for a valid CostForm's cleaned_data."""
     catalog = snapshot.current()
-    calibration = service.current_calibration()[0]
+    calibration = bridge.current_calibration()
     hw, model, quant = data["hardware"], data["model"], data["quant"]
     usage = costs.Usage(data["input_m"] * costs.MILLION, data["output_m"] * costs.MILLION)
     local = _local(hw, model, quant, catalog, calibration)

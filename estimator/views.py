@@ -8,8 +8,7 @@ from catalog.caching import cache_public_page
 from catalog.models import Hardware, Model, QuantFormat
 from catalog.structured_data import page_context
 from catalog.views import partial_or_page
-from estimator import service
-from estimator.answer import answer_for, as_json
+from estimator import bridge
 from estimator.forms import RUNTIMES, ApiEstimateForm, EstimateForm
 from estimator.methodology import methodology_context
 
@@ -32,7 +31,7 @@ def will_it_run(request):
     answer, status = None, 200
     if request.GET:
         if form.is_valid():
-            answer = answer_for(form.cleaned_data)
+            answer = bridge.answer(form.question())
         else:
             status = 400
     context = {
@@ -52,7 +51,7 @@ def api_estimate(request):
     form = ApiEstimateForm(request.GET)
     if not form.is_valid():
         return JsonResponse(form.error_payload(), status=400)
-    return JsonResponse(as_json(answer_for(form.cleaned_data)))
+    return JsonResponse(bridge.answer(form.question()).as_dict())
 
 
 @cache_public_page
@@ -63,6 +62,6 @@ def methodology(request):
 
 def calibration_json(request):
     """The stored calibration, for anyone who wants to check our factors."""
-    calibration, run = service.current_calibration()
+    calibration, run = bridge.current_calibration()
     body = {"calibration": calibration.to_dict(), "run": run.pk if run else None}
     return JsonResponse(json.loads(json.dumps(body, default=str)))

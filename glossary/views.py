@@ -50,7 +50,7 @@ def term_detail(request, slug):
         .prefetch_related("related_terms", "related_errors", "related_guides"),
         slug=slug,
     )
-    refs = References([getattr(term, name) for name in SECTIONS])
+    refs = References()
     sections = {name: render_content(getattr(term, name), refs) for name in SECTIONS}
     crumbs = [
         ("Glossary", "/glossary/"),

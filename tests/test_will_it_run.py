@@ -136,7 +136,11 @@ def test_page_api_and_cli_agree(client, capsys):
     cli = json.loads(capsys.readouterr().out)
     assert cli == api
     html = client.get("/will-it-run/", PAIR).content.decode()
-    assert f"<strong>{api['decode_tok_s']['value']:.0f} tok/s</strong>" in html
+    decode = api["decode_tok_s"]
+    assert (
+        f'<data class="speed" value="{decode["value"]}" data-basis="{decode["basis"]}">'
+        f"{decode['value']:.0f} tok/s</data>"
+    ) in html
     assert f"{api['memory']['total_gb']:.1f} GB" in html
 
 

@@ -247,7 +247,7 @@ def test_vllm_reserves_ninety_percent_of_every_gpu():
     ("runtime", "quant", "words"),
     [
         ("mlx-lm", QuantSpec("MLX 4-bit", "mlx", 4.5), "Apple Silicon"),
-        ("exllamav2", Q4_K_M, "exl2"),
+        ("exllamav2", Q4_K_M, "EXL2"),
         ("vllm", Q4_K_M.__class__("AWQ", "awq", 4), None),
     ],
 )

@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from estimator.answer import answer_for, as_json
+from estimator.bridge import answer
 from estimator.forms import ApiEstimateForm
 
 OPTIONS = [
@@ -47,7 +47,7 @@ class Command(BaseCommand):
             error = form.error_payload()
             where = f" ({error['field']})" if error["field"] else ""
             raise CommandError(f"{error['error']}{where}")
-        body = as_json(answer_for(form.cleaned_data))
+        body = answer(form.question()).as_dict()
         if options["json"]:
             self.stdout.write(json.dumps(body, indent=2))
             return

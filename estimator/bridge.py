@@ -1,0 +1,498 @@
+"""The one way the site asks the estimator a question.
+
+Pages, the JSON API, the CLI, the guides, the matrices, Compare, Cost vs cloud and Choose my GPU
+all go through here: `spec_for` turns catalog rows into the engine's specs, and
+`answer(Question)` runs the engine and picks the speed to show with its basis (measured,
+community, scaled or estimated), source and range. Nothing else decides which speed a visitor
+sees, so two pages cannot disagree about one question.
+"""
+
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from urllib.parse import urlencode
+
+from catalog import snapshot
+from catalog.models import Benchmark, Hardware, Model, QuantFormat
+from estimator import choose, engine, guidance
+from estimator.calibration import Calibration, fit_calibration
+from estimator.constants import DEFAULT_CONTEXT_TOKENS, DEFAULT_QUANT_NAME, RUNTIMES
+from estimator.memory import kv_cache_bytes, weights_bytes
+from estimator.models import CalibrationRun
+from estimator.specs import HardwareSpec, Measurement, ModelSpec, QuantSpec, hardware_spec
+
+BASIS_LABELS = {
+    "measured": "measured",
+    "community": "community measurement (unverified)",
+    "scaled": "scaled from a measurement on other hardware",
+    "estimated": "estimated",
+}
+VERDICT_LABELS = {
+    "fits": "fits",
+    "partial_offload": "partial offload",
+    "does_not_fit": "does not fit",
+}
+VERDICT_TEXT = {
+    "fits": "Fits",
+    "partial_offload": "Runs with partial offload",
+    "does_not_fit": "Does not fit",
+}
+
+
+# --- catalog rows to engine specs -------------------------------------------------------------
+
+
+def spec_for(row, **options):
+    """The engine's spec for a Hardware, Model or QuantFormat instance. Hardware takes the
+    options of `estimator.specs.hardware_spec` (memory_gb, gpu_count, system_ram_gb, ...)."""
+    if isinstance(row, Hardware):
+        return hardware_spec(
+            kind=row.kind,
+            memory_gb=options.pop("memory_gb", None) or row.memory_gb,
+            bandwidth_gb_s=row.bandwidth_gb_s,
+            fp16_tflops=row.fp16_tflops,
+            backend=row.backend,
+            name=row.slug,
+            **options,
+        )
+    if isinstance(row, Model):
+        return ModelSpec(
+            params_b=row.params_b,
+            active_params_b=row.active_params_b,
+            layers=row.layers or 0,
+            kv_heads=row.kv_heads or 0,
+            head_dim=row.head_dim or 0,
+            attention_kind=row.attention_kind or "gqa",
+            sliding_window=row.sliding_window,
+            full_attention_layers=row.full_attention_layers,
+            kv_lora_rank=row.kv_lora_rank,
+            rope_head_dim=row.rope_head_dim,
+            max_context=row.max_context or 0,
+            modality=row.modality,
+            hidden_size=row.hidden_size,
+            attention_heads=row.attention_heads,
+            vocab_size=row.vocab_size,
+            expert_count=row.expert_count,
+            experts_per_token=row.experts_per_token,
+            shared_experts=row.shared_experts,
+            slug=row.slug,
+            hf_repo=row.hf_repo,
+        )
+    if isinstance(row, QuantFormat):
+        return QuantSpec(row.name, row.family, row.bits_per_weight)
+    raise TypeError(f"no engine spec for {type(row).__name__}")
+
+
+def default_quant():
+    return snapshot.current().quants.get(DEFAULT_QUANT_NAME) or QuantFormat.objects.get(
+        name=DEFAULT_QUANT_NAME
+    )
+
+
+def default_context(model):
+    """The context assumed when the visitor gives none: the default, within the model's limit."""
+    if model.modality == "text" and model.max_context:
+        return min(DEFAULT_CONTEXT_TOKENS, model.max_context)
+    return DEFAULT_CONTEXT_TOKENS
+
+
+def weights_gb(model, quant):
+    return weights_bytes(spec_for(model), spec_for(quant)) / 1e9
+
+
+def kv_cache_gb(model, context, kv_cache_type="f16"):
+    return kv_cache_bytes(spec_for(model), context, kv_cache_type) / 1e9
+
+
+# --- calibration ------------------------------------------------------------------------------
+
+
+def measurements_from_benchmarks(benchmarks):
+    """Engine Measurements for benchmarks of text models."""
+    return [
+        Measurement(
+            hardware=spec_for(b.hardware),
+            model=spec_for(b.model),
+            quant=spec_for(b.quant),
+            context_tokens=b.context_tokens,
+            gpu_count=b.gpu_count,
+            decode_tok_s=b.decode_tok_s,
+            prefill_tok_s=b.prefill_tok_s,
+            runtime=b.runtime.slug if b.runtime.slug in RUNTIMES else "llama-cpp",
+        )
+        for b in benchmarks
+        if b.model.modality == "text"
+    ]
+
+
+def calibration_benchmarks():
+    return Benchmark.objects.for_listing().verified().order_by("pk")
+
+
+def current_calibration():
+    """(Calibration, CalibrationRun or None): the latest stored run, or — when none is stored
+    yet — one fitted from the catalog's verified benchmarks. Kept per content version."""
+    return snapshot.cached("calibration", _load_calibration)
+
+
+def _load_calibration():
+    run = CalibrationRun.objects.latest_run()
+    if run:
+        return Calibration.from_dict(run.data), run
+    return fit_calibration(measurements_from_benchmarks(calibration_benchmarks())), None
+
+
+# --- the question ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a visitor asks: a model at a quant on catalog hardware (or on raw specs).
+
+    memory_gb picks one of the hardware's memory configurations. raw_hardware holds values a
+    visitor typed that replace the catalog's (kind, memory_gb, bandwidth_gb_s, fp16_tflops), or
+    describe the whole machine when hardware is None; with any raw value, measurements of the
+    catalog row no longer describe the question, so only the estimate is shown.
+    """
+
+    model: Model
+    quant: QuantFormat
+    hardware: Hardware | None = None
+    context: int | None = None  # None: default_context(model)
+    memory_gb: float | None = None
+    gpu_count: int = 1
+    system_ram_gb: float | None = None
+    system_ram_bandwidth_gb_s: float | None = None
+    drives_display: bool = False
+    kv_cache_type: str = "f16"
+    runtime: str = "llama-cpp"
+    raw_hardware: dict = field(default_factory=dict)
+    model_overrides: dict = field(default_factory=dict)
+    bits_per_weight: float | None = None
+    assumed: tuple = ()
+
+    @property
+    def context_tokens(self):
+        return self.context or default_context(self.model)
+
+    @property
+    def is_raw(self):
+        return (
+            self.hardware is None
+            or bool(self.raw_hardware)
+            or bool(self.model_overrides)
+            or self.bits_per_weight is not None
+        )
+
+    @property
+    def query(self):
+        """The question as Will it run?'s query string (the API takes the same), for a question
+        about catalog rows."""
+        hardware = self.hardware.slug
+        if self.memory_gb and self.memory_gb != self.hardware.memory_gb:
+            hardware = f"{hardware}-{self.memory_gb:.0f}gb"
+        params = {
+            "hardware": hardware,
+            "model": self.model.slug,
+            "quant": self.quant.name,
+            "context": self.context_tokens,
+        }
+        if self.gpu_count != 1:
+            params["gpu_count"] = self.gpu_count
+        if self.runtime != "llama-cpp":
+            params["runtime"] = self.runtime
+        if self.kv_cache_type != "f16":
+            params["kv_cache_type"] = self.kv_cache_type
+        return urlencode(params)
+
+    def hardware_spec(self) -> HardwareSpec:
+        options = {
+            "gpu_count": self.gpu_count,
+            "system_ram_gb": self.system_ram_gb,
+            "system_ram_bandwidth_gb_s": self.system_ram_bandwidth_gb_s,
+            "drives_display": self.drives_display,
+        }
+        raw = self.raw_hardware
+        if self.hardware is None:
+            return hardware_spec(
+                kind=raw["kind"],
+                memory_gb=raw.get("memory_gb"),
+                bandwidth_gb_s=raw["bandwidth_gb_s"],
+                fp16_tflops=raw.get("fp16_tflops"),
+                name="custom",
+                **options,
+            )
+        spec = spec_for(
+            self.hardware, memory_gb=raw.get("memory_gb") or self.memory_gb, **options
+        )
+        changes = {k: raw[k] for k in ("bandwidth_gb_s", "fp16_tflops") if raw.get(k)}
+        return replace(spec, **changes)
+
+    def request(self) -> engine.EstimateRequest:
+        quant = spec_for(self.quant)
+        if self.bits_per_weight:
+            quant = replace(quant, bits_per_weight=self.bits_per_weight)
+        return engine.EstimateRequest(
+            hardware=self.hardware_spec(),
+            model=replace(spec_for(self.model), **self.model_overrides),
+            quant=quant,
+            context_tokens=self.context_tokens,
+            kv_cache_type=self.kv_cache_type,
+            runtime=self.runtime,
+        )
+
+
+# --- speeds and their basis ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Speed:
+    """A speed to show: the value, its range and where it comes from."""
+
+    value: float
+    low: float
+    high: float
+    basis: str  # measured | community | scaled | estimated
+    source_url: str = ""
+    benchmark: object = None
+
+    @property
+    def basis_label(self):
+        return BASIS_LABELS[self.basis]
+
+    @property
+    def is_measured(self):
+        return self.basis in ("measured", "community")
+
+    def as_dict(self):
+        return {
+            "value": round(self.value, 1),
+            "low": round(self.low, 1),
+            "high": round(self.high, 1),
+            "basis": self.basis,
+            "source_url": self.source_url or None,
+        }
+
+
+def _estimated(speed_range):
+    if speed_range is None:
+        return None
+    return Speed(speed_range.expected, speed_range.low, speed_range.high, "estimated")
+
+
+def _keeping_spread(value, estimated):
+    """(low, high) around a value with the estimate's relative spread, so the range still says
+    how uncertain the figure is for this setup."""
+    if estimated is None:
+        return value, value
+    return value * estimated.low / estimated.value, value * estimated.high / estimated.value
+
+
+def strongest_speed(catalog, hardware, model, quant, attribute, tokens, estimated):
+    """The strongest basis for one speed of a single-GPU run that fits: a measurement of this
+    exact setup (verified first, then the nearest context), else a verified single-GPU
+    measurement of the same model and quant on other hardware scaled by bandwidth (decode) or
+    compute (prefill), else the estimate."""
+    here = [
+        b
+        for b in catalog.measurements(model, quant, hardware)
+        if b.gpu_count == 1 and getattr(b, attribute)
+    ]
+    if here:
+        best = min(here, key=lambda b: (not b.verified, abs(b.context_tokens - tokens), b.pk))
+        value = getattr(best, attribute)
+        basis = "measured" if best.verified else "community"
+        return Speed(value, *_keeping_spread(value, estimated), basis, best.source_url, best)
+    reference = _reference_measurement(catalog, hardware, model, quant)
+    ratio = _scale(reference, hardware, attribute) if reference else None
+    if ratio is None or not getattr(reference, attribute):
+        return estimated
+    value = getattr(reference, attribute) * ratio
+    return Speed(
+        value, *_keeping_spread(value, estimated), "scaled", reference.source_url, reference
+    )
+
+
+def _reference_measurement(catalog, hardware, model, quant):
+    """The verified single-GPU decode measurement of this model and quant on other hardware
+    that scaling starts from: the shortest context, then the oldest row."""
+    elsewhere = [
+        b
+        for b in catalog.measurements(model, quant)
+        if b.verified and b.gpu_count == 1 and b.hardware_id != hardware.pk and b.decode_tok_s
+    ]
+    return min(elsewhere, key=lambda b: (b.context_tokens, b.pk), default=None)
+
+
+def _scale(reference, hardware, attribute):
+    source = reference.hardware
+    if attribute == "decode_tok_s":
+        return hardware.bandwidth_gb_s / source.bandwidth_gb_s
+    if hardware.fp16_tflops and source.fp16_tflops:
+        return hardware.fp16_tflops / source.fp16_tflops
+    return None
+
+
+def _speeds(question, request, estimate, catalog):
+    decode, prefill = _estimated(estimate.decode_tok_s), _estimated(estimate.prefill_tok_s)
+    if estimate.verdict != "fits" or question.gpu_count != 1 or question.is_raw:
+        return decode, prefill
+    hw, model, quant = question.hardware, question.model, question.quant
+    return (
+        strongest_speed(catalog, hw, model, quant, "decode_tok_s", request.context_tokens, decode),
+        strongest_speed(
+            catalog, hw, model, quant, "prefill_tok_s", request.prompt_tokens, prefill
+        ),
+    )
+
+
+def decode_lookup(catalog, context):
+    """Choose my GPU's speed lookup: (hardware slug, model slug, quant name, estimated tok/s)
+    -> choose.Speed, by the same rule as `answer`."""
+
+    def lookup(hardware_slug, model_slug, quant_name, tok_s):
+        hardware = catalog.hardware[hardware_slug]
+        model, quant = catalog.models[model_slug], catalog.quants[quant_name]
+        estimated = Speed(tok_s, tok_s, tok_s, "estimated")
+        speed = strongest_speed(catalog, hardware, model, quant, "decode_tok_s", context, estimated)
+        return choose.Speed(speed.value, speed.basis, speed.source_url)
+
+    return lookup
+
+
+# --- the answer -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The engine's estimate for a question and the speeds to show, with guidance on demand."""
+
+    question: Question
+    request: engine.EstimateRequest
+    estimate: engine.Estimate
+    decode: Speed | None
+    prefill: Speed | None
+    calibration_run: object = None
+    catalog: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def verdict(self):
+        return self.estimate.verdict
+
+    @property
+    def verdict_text(self):
+        return VERDICT_TEXT[self.verdict]
+
+    @property
+    def verdict_label(self):
+        return VERDICT_LABELS[self.verdict]
+
+    @property
+    def decode_tok_s(self):
+        return self.decode.value if self.decode else None
+
+    @property
+    def url(self):
+        """The full answer on Will it run?."""
+        return f"/will-it-run/?{self.question.query}"
+
+    @cached_property
+    def benchmarks(self):
+        """Published measurements of this hardware, model and quant (any GPU count)."""
+        question = self.question
+        if question.hardware is None:
+            return []
+        return self.catalog.measurements(question.model, question.quant, question.hardware)
+
+    @cached_property
+    def largest_quant(self):
+        """The biggest quant of the same family that fits entirely, or None."""
+        family = [q for q in self.catalog.quants.values() if q.family == self.question.quant.family]
+        quants = {q.name: q for q in family or [self.question.quant]}
+        best = guidance.largest_fitting_quant(self.request, [spec_for(q) for q in quants.values()])
+        return quants[best.name] if best else None
+
+    @cached_property
+    def max_context(self):
+        if self.question.model.modality != "text":
+            return 0
+        return guidance.longest_fitting_context(self.request)
+
+    @property
+    def memory_segments(self):
+        """(key, GB, x, width) of the weights, KV cache and overhead bars, in percent of a scale
+        that is the larger of usable memory and the total, so an overflow stays visible."""
+        memory = self.estimate.memory
+        scale = max(self.estimate.usable_gb, memory.total_gb) or 1
+        parts = [
+            ("weights", memory.weights_gb),
+            ("kv", memory.kv_cache_gb),
+            ("overhead", memory.overhead_gb),
+        ]
+        segments, x = [], 0.0
+        for key, gb in parts:
+            width = gb / scale * 100
+            segments.append((key, gb, round(x, 2), round(width, 2)))
+            x += width
+        return segments
+
+    @property
+    def usable_percent(self):
+        scale = max(self.estimate.usable_gb, self.estimate.memory.total_gb) or 1
+        return round(self.estimate.usable_gb / scale * 100, 2)
+
+    def as_dict(self):
+        """The API's response body."""
+        estimate, memory, run = self.estimate, self.estimate.memory, self.calibration_run
+        return {
+            "verdict": estimate.verdict,
+            "reason": estimate.reason,
+            "memory": {
+                "weights_gb": round(memory.weights_gb, 2),
+                "kv_cache_gb": round(memory.kv_cache_gb, 2),
+                "overhead_gb": round(memory.overhead_gb, 2),
+                "total_gb": round(memory.total_gb, 2),
+                "usable_gb": round(estimate.usable_gb, 2),
+            },
+            "gpu_layers": estimate.gpu_layers,
+            "total_layers": estimate.total_layers,
+            "decode_tok_s": self.decode.as_dict() if self.decode else None,
+            "prefill_tok_s": self.prefill.as_dict() if self.prefill else None,
+            "largest_quant_that_fits": self.largest_quant.name if self.largest_quant else None,
+            "max_context_that_fits": self.max_context,
+            "commands": list(estimate.commands),
+            "notes": list(estimate.notes),
+            "inputs": self._inputs(),
+            "assumed": list(self.question.assumed),
+            "calibration": {
+                "date": run.fitted_on.isoformat() if run else None,
+                "measurements": run.measurement_count if run else None,
+            },
+        }
+
+    def _inputs(self):
+        question, hardware = self.question, self.request.hardware
+        return {
+            "hardware": question.hardware.slug if question.hardware else "custom",
+            "hardware_kind": hardware.kind,
+            "memory_gb": hardware.memory_gb,
+            "bandwidth_gb_s": hardware.bandwidth_gb_s,
+            "fp16_tflops": hardware.fp16_tflops,
+            "gpu_count": hardware.gpu_count,
+            "system_ram_gb": hardware.system_ram_gb,
+            "model": question.model.slug,
+            "quant": question.quant.name,
+            "context": self.request.context_tokens,
+            "kv_cache_type": question.kv_cache_type,
+            "runtime": question.runtime,
+        }
+
+
+def answer(question: Question, *, catalog=None, calibration=None) -> Answer:
+    """The estimate and the speeds to show for one question. Callers asking many questions at
+    once pass the catalog snapshot and the (Calibration, run) pair they already hold."""
+    catalog = catalog or snapshot.current()
+    calibration, run = calibration or current_calibration()
+    request = question.request()
+    estimate = engine.estimate(request, calibration)
+    decode, prefill = _speeds(question, request, estimate, catalog)
+    return Answer(question, request, estimate, decode, prefill, run, catalog)
