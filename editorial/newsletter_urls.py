@@ -8,7 +8,7 @@ urlpatterns = [
     path("newsletter/unsubscribe/<str:token>/", views.unsubscribe, name="newsletter_unsubscribe"),
     path("newsletter/archive/", views.archive, name="newsletter_archive"),
     path(
-        "newsletter/archive/<int:year>/<int:month>/",
+        "newsletter/archive/<year:year>/<month:month>/",
         views.digest_detail,
         name="newsletter_digest",
     ),

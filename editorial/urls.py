@@ -1,6 +1,10 @@
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 
+from catalog.converters import MonthConverter, YearConverter
 from editorial import views
+
+register_converter(YearConverter, "year")
+register_converter(MonthConverter, "month")
 
 app_name = "editorial"
 urlpatterns = [
@@ -10,7 +14,7 @@ urlpatterns = [
     path("learn/<slug:slug>/", views.learn_detail, name="learn_detail"),
     path("start/", views.start, name="start"),
     path("pulse/", views.pulse_list, name="pulse_list"),
-    path("pulse/<int:year>/<int:month>/", views.pulse_list, name="pulse_month"),
+    path("pulse/<year:year>/<month:month>/", views.pulse_list, name="pulse_month"),
     path("pulse/<slug:slug>/", views.pulse_detail, name="pulse_detail"),
     path("quick-answers/", views.quick_answer_list, name="quick_answer_list"),
     path("quick-answers/<slug:slug>/", views.quick_answer_detail, name="quick_answer_detail"),
