@@ -3,7 +3,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import resources
-from catalog.admin_workflow import STATUS_ACTIONS
+from catalog.admin_workflow import STATUS_ACTIONS, publish_checked
 from catalog.models import (
     ApiPrice,
     Benchmark,
@@ -172,11 +172,9 @@ class RuntimeAdmin(CatalogAdmin):
 
 @admin.action(description="Verify and publish selected benchmarks")
 def verify_benchmarks(modeladmin, request, queryset):
-    for benchmark in queryset:
-        benchmark.verified = True
-        benchmark.status = Benchmark.Status.PUBLISHED
-        benchmark.save()
-    modeladmin.message_user(request, f"{queryset.count()} benchmark(s) verified and published.")
+    values = {"verified": True, "status": Benchmark.Status.PUBLISHED}
+    published = publish_checked(modeladmin, request, queryset, values)
+    modeladmin.message_user(request, f"{published} benchmark(s) verified and published.")
 
 
 @admin.action(description="Reject selected benchmarks (archive)")

@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from catalog.workflow import Publishable
@@ -24,11 +25,38 @@ def archive(modeladmin, request, queryset):
 
 
 def _set_status(modeladmin, request, queryset, status):
+    changed = publish_checked(
+        modeladmin,
+        request,
+        queryset,
+        {"status": status},
+        check=status == Publishable.Status.PUBLISHED,
+    )
+    modeladmin.message_user(request, f"{changed} item(s) set to {status}.")
+
+
+def publish_checked(modeladmin, request, queryset, values, check=True):
+    """Set `values` on each item and save it; with `check`, an item that fails model validation
+    (an out-of-range number, say) is left as it was and named in an error message, so a bulk
+    action can publish nothing an editor could not save by hand. Returns how many were saved."""
+    saved, refused = 0, []
     # Saved one by one so history records who changed what.
     for item in queryset:
-        item.status = status
+        for name, value in values.items():
+            setattr(item, name, value)
+        if check:
+            try:
+                item.full_clean()
+            except ValidationError as error:
+                refused.append(f"{item}: {'; '.join(error.messages)}")
+                continue
         item.save()
-    modeladmin.message_user(request, f"{queryset.count()} item(s) set to {status}.")
+        saved += 1
+    if refused:
+        modeladmin.message_user(
+            request, "Not changed, fix these first: " + " | ".join(refused), level=messages.ERROR
+        )
+    return saved
 
 
 @admin.action(description="Mark reviewed by me (today)")

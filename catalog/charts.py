@@ -9,6 +9,9 @@ from dataclasses import dataclass
 
 # Roughly the widest average glyph advance of the 12px chart font, for fitting labels.
 LABEL_CHAR_PX = 7
+# Far above any speed or size a chart shows, and far below where float arithmetic on tick
+# positions overflows.
+CHART_MAX_VALUE = 1e12
 
 
 def fit_label(label, width_px, separator=" · "):
@@ -65,8 +68,9 @@ class BarChart:
 
 def nice_step(maximum, target_ticks=5):
     """A round tick step (1, 2 or 5 × 10^n) giving about `target_ticks` ticks."""
-    if maximum <= 0:
+    if not math.isfinite(maximum) or maximum <= 0:
         return 1
+    maximum = min(maximum, CHART_MAX_VALUE)
     raw = maximum / target_ticks
     magnitude = 10 ** math.floor(math.log10(raw))
     for multiple in (1, 2, 5, 10):
@@ -78,16 +82,18 @@ def nice_step(maximum, target_ticks=5):
 def horizontal_bar_chart(title, description, unit, rows, width=720, label_width=230):
     """rows: (label, value, highlighted) tuples, drawn top to bottom in the given order."""
     bar_height, gap, top = 20, 8, 10
-    rows = [row for row in rows if row[1] is not None]
+    # A number no chart can draw (NaN, infinite, negative) is left to the table beside it;
+    # a huge one is drawn at the axis ceiling.
+    rows = [row for row in rows if row[1] is not None and math.isfinite(row[1]) and row[1] >= 0]
     height = top + len(rows) * (bar_height + gap) + 40
     plot_left, plot_right = label_width, width - 70
-    maximum = max((row[1] for row in rows), default=0)
+    maximum = min(max((row[1] for row in rows), default=0), CHART_MAX_VALUE)
     step = nice_step(maximum)
     top_value = step * max(1, math.ceil(maximum / step)) if maximum else 1
     scale = (plot_right - plot_left) / top_value
     bars = []
     for index, (label, value, highlighted) in enumerate(rows):
-        bar_width = max(1.0, value * scale)
+        bar_width = max(1.0, min(value, CHART_MAX_VALUE) * scale)
         bars.append(
             Bar(
                 label=label,

@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 
 TEST = re.compile(r"^(pp|tg)(\d+)$")
 BUILD = re.compile(r"^build:\s*(\S+)\s*\((\d+)\)", re.MULTILINE)
-MEAN = re.compile(r"^\s*([\d.]+)")
+MEAN = re.compile(r"^\s*(\S+)")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# More digits than any real count or speed has; also keeps int() far from Python's
+# 4,300-digit conversion limit.
+MAX_DIGITS = 12
+
+
+class LlamaBenchError(ValueError):
+    """A table row that llama-bench could not have printed; the message names the line."""
 
 
 @dataclass
@@ -32,6 +40,7 @@ class LlamaBenchResult:
     generated_tokens: int | None = None
     build: str = ""
     rows: list = field(default_factory=list)
+    problem: str = ""  # why the pasted text could not be read, naming the line
 
     @property
     def found_anything(self):
@@ -42,11 +51,20 @@ def _cells(line):
     return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
 
+def _number(text, line_number, what, kind=float):
+    """The cell as a number, or a LlamaBenchError naming the line."""
+    if not NUMBER.fullmatch(text) or len(text) > MAX_DIGITS + 1:
+        raise LlamaBenchError(f"Line {line_number}: the {what} {text[:20]!r} is not a number.")
+    return kind(text)
+
+
 def parse(text):
-    """Read the first pp and tg rows of a llama-bench table; missing parts stay None."""
+    """Read the first pp and tg rows of a llama-bench table; missing parts stay None.
+
+    Raises LlamaBenchError when a pp/tg row holds something that is not a number."""
     result = LlamaBenchResult()
     header = None
-    for line in (text or "").splitlines():
+    for line_number, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip().startswith("|"):
             continue
         cells = _cells(line)
@@ -64,7 +82,9 @@ def parse(text):
         speed = MEAN.match(row["t/s"])
         if not (match and speed):
             continue
-        kind, tokens, tok_s = match.group(1), int(match.group(2)), float(speed.group(1))
+        kind = match.group(1)
+        tokens = _number(match.group(2), line_number, "token count", int)
+        tok_s = _number(speed.group(1), line_number, "speed")
         if kind == "pp" and result.prefill_tok_s is None:
             result.prefill_tok_s, result.prompt_tokens = tok_s, tokens
         elif kind == "tg" and result.decode_tok_s is None:
@@ -73,7 +93,7 @@ def parse(text):
         result.size = result.size or row.get("size", "")
         result.backend = result.backend or row.get("backend", "")
         if result.gpu_layers is None and row.get("ngl", "").isdigit():
-            result.gpu_layers = int(row["ngl"])
+            result.gpu_layers = _number(row["ngl"], line_number, "ngl value", int)
     build = BUILD.search(text or "")
     if build:
         result.build = f"{build.group(1)} ({build.group(2)})"

@@ -1,5 +1,6 @@
 """The catalog: hardware, models, quantization formats, runtimes and measured benchmarks."""
 
+import math
 import re
 
 from django.core.exceptions import ValidationError
@@ -475,6 +476,20 @@ BENCHMARK_IDENTITY = (
     "source_url",
 )
 
+# Plausible ceilings, far above any published measurement (decode peaks in the hundreds of
+# tok/s for one stream, prefill in the tens of thousands): a number above them is a typo or an
+# attack, and one that large would only break charts.
+MAX_DECODE_TOK_S = 100_000
+MAX_PREFILL_TOK_S = 1_000_000
+MAX_BENCHMARK_TOKENS = 1_000_000
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection"),
+# and the runtime version is submitter text that the public benchmarks CSV exports.
+validate_not_a_formula = RegexValidator(
+    r"^[=+\-@\t\r]",
+    inverse_match=True,
+    message="Start with a letter or digit (a leading =, +, - or @ is read as a formula).",
+)
+
 
 class Benchmark(Publishable):
     """One measured result, always traceable to a source URL.
@@ -488,7 +503,9 @@ class Benchmark(Publishable):
     model = models.ForeignKey(Model, on_delete=models.PROTECT, related_name="benchmarks")
     quant = models.ForeignKey(QuantFormat, on_delete=models.PROTECT, related_name="benchmarks")
     runtime = models.ForeignKey(Runtime, on_delete=models.PROTECT, related_name="benchmarks")
-    runtime_version = models.CharField(max_length=120, blank=True)
+    runtime_version = models.CharField(
+        max_length=120, blank=True, validators=[validate_not_a_formula]
+    )
     context_tokens = models.PositiveIntegerField(
         help_text="Prompt length for prefill, generated length for decode (llama-bench pN/nN)."
     )
@@ -524,6 +541,13 @@ class Benchmark(Publishable):
                 & (Q(prefill_tok_s__isnull=True) | Q(prefill_tok_s__gt=0)),
                 name="benchmark_speeds_positive",
             ),
+            # NaN and infinity fail these too: neither is <= a finite bound.
+            models.CheckConstraint(
+                condition=(Q(decode_tok_s__isnull=True) | Q(decode_tok_s__lte=MAX_DECODE_TOK_S))
+                & (Q(prefill_tok_s__isnull=True) | Q(prefill_tok_s__lte=MAX_PREFILL_TOK_S)),
+                name="benchmark_speeds_plausible",
+                violation_error_message="A speed is above the plausible ceiling.",
+            ),
         ]
         indexes = [
             models.Index(fields=["hardware", "model", "quant"]),
@@ -539,6 +563,20 @@ class Benchmark(Publishable):
     def hardware_label(self):
         count = f" ×{self.gpu_count}" if self.gpu_count > 1 else ""
         return f"{self.hardware.name}{count}"
+
+    def clean(self):
+        errors = {}
+        for name, ceiling in (
+            ("decode_tok_s", MAX_DECODE_TOK_S),
+            ("prefill_tok_s", MAX_PREFILL_TOK_S),
+        ):
+            value = getattr(self, name)
+            if value is not None and not (math.isfinite(value) and 0 < value <= ceiling):
+                errors[name] = f"Give a speed above 0 and at most {ceiling:,} tok/s."
+        if self.context_tokens is not None and self.context_tokens > MAX_BENCHMARK_TOKENS:
+            errors["context_tokens"] = f"At most {MAX_BENCHMARK_TOKENS:,} tokens."
+        if errors:
+            raise ValidationError(errors)
 
 
 # Prices from outside the catalog live in their own module; importing registers the models.

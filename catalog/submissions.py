@@ -4,7 +4,16 @@ from django import forms
 from django.db import IntegrityError, transaction
 
 from catalog import llama_bench
-from catalog.models import Benchmark, Hardware, Model, QuantFormat, Runtime
+from catalog.models import (
+    MAX_BENCHMARK_TOKENS,
+    MAX_DECODE_TOK_S,
+    MAX_PREFILL_TOK_S,
+    Benchmark,
+    Hardware,
+    Model,
+    QuantFormat,
+    Runtime,
+)
 from editorial.ratelimit import RateLimitUnavailable, client_ip, hit
 
 SUBMISSIONS_PER_HOUR = 5
@@ -19,15 +28,15 @@ class BenchmarkSubmissionForm(forms.ModelForm):
     runtime = forms.ModelChoiceField(Runtime.objects.published(), to_field_name="slug")
     context_tokens = forms.IntegerField(
         min_value=1,
-        max_value=1_000_000,
+        max_value=MAX_BENCHMARK_TOKENS,
         required=False,
         label="Tokens (prompt length for prefill, generated tokens for decode)",
     )
     decode_tok_s = forms.FloatField(
-        min_value=0.01, max_value=100_000, required=False, label="Decode tokens/s"
+        min_value=0.01, max_value=MAX_DECODE_TOK_S, required=False, label="Decode tokens/s"
     )
     prefill_tok_s = forms.FloatField(
-        min_value=0.01, max_value=1_000_000, required=False, label="Prefill tokens/s"
+        min_value=0.01, max_value=MAX_PREFILL_TOK_S, required=False, label="Prefill tokens/s"
     )
     website = forms.CharField(required=False, label="Leave this empty")
 
@@ -63,7 +72,20 @@ class BenchmarkSubmissionForm(forms.ModelForm):
         return bool(self.data.get("website"))
 
     def parsed_output(self):
-        return llama_bench.parse(self.data.get("pasted_output", ""))
+        """The pasted table, read; an unreadable one comes back empty with its problem."""
+        try:
+            return llama_bench.parse(self.data.get("pasted_output", ""))
+        except llama_bench.LlamaBenchError as error:
+            return llama_bench.LlamaBenchResult(problem=str(error))
+
+    def _from_paste(self, data, name, value, what):
+        """Fill an empty field from the pasted table, held to the same limits as typed input."""
+        if data.get(name) or value is None:
+            return
+        try:
+            data[name] = self.fields[name].clean(value)
+        except forms.ValidationError as error:
+            self.add_error("pasted_output", f"The pasted {what} ({value:,}): {error.messages[0]}")
 
     def clean_gpu_count(self):
         count = self.cleaned_data.get("gpu_count") or 1
@@ -74,12 +96,15 @@ class BenchmarkSubmissionForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         parsed = self.parsed_output()
-        if data.get("decode_tok_s") is None and parsed.decode_tok_s is not None:
-            data["decode_tok_s"] = parsed.decode_tok_s
-        if data.get("prefill_tok_s") is None and parsed.prefill_tok_s is not None:
-            data["prefill_tok_s"] = parsed.prefill_tok_s
-        if not data.get("context_tokens"):
-            data["context_tokens"] = parsed.prompt_tokens or parsed.generated_tokens
+        if parsed.problem:
+            self.add_error("pasted_output", parsed.problem)
+            return data
+        self._from_paste(data, "decode_tok_s", parsed.decode_tok_s, "decode speed")
+        self._from_paste(data, "prefill_tok_s", parsed.prefill_tok_s, "prefill speed")
+        tokens = parsed.prompt_tokens or parsed.generated_tokens
+        self._from_paste(data, "context_tokens", tokens, "token count")
+        if self.has_error("pasted_output"):
+            return data
         if data.get("decode_tok_s") is None and data.get("prefill_tok_s") is None:
             raise forms.ValidationError(
                 "Give a decode or prefill speed, or paste llama-bench output that contains one."

@@ -1,6 +1,18 @@
 """Hostile input gets a clear answer (400, 404 or an inline error), never a 500."""
 
+import csv
+import io
+import math
+
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from tablib import Dataset
+
+from catalog.charts import horizontal_bar_chart, nice_step
+from catalog.models import Benchmark, Hardware, Model, QuantFormat, Runtime
+from catalog.resources import BenchmarkResource
 
 pytestmark = pytest.mark.django_db
 
@@ -23,3 +35,159 @@ def test_out_of_range_dates_in_urls_are_not_found(client, url):
     response = client.get(url)
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+SUBMISSION = {
+    "hardware": "rtx-4090",
+    "gpu_count": "1",
+    "model": "llama-3.1-8b",
+    "quant": "Q4_K_M",
+    "runtime": "llama-cpp",
+    "source_url": "https://example.com/hardening-results",
+}
+
+
+def bench_table(speed="152.21 ± 0.21", test="tg128", ngl="99"):
+    return (
+        "| model | size | params | backend | ngl | test | t/s |\n"
+        "| --- | ---: | ---: | --- | --: | ---: | ---: |\n"
+        f"| llama 8B Q4_K - Medium | 4.58 GiB | 8.03 B | CUDA | {ngl} | {test} | {speed} |\n"
+    )
+
+
+UNREADABLE_TABLES = [
+    bench_table(speed="1.2.3 ± 0.1"),
+    bench_table(test="pp" + "5" * 4400),
+    bench_table(ngl="9" * 4400),
+    bench_table(speed="9" * 400 + " ± 1"),
+    bench_table(speed="Infinity ± 0"),
+]
+
+
+@pytest.mark.parametrize("pasted", UNREADABLE_TABLES)
+@pytest.mark.parametrize("button", ["parse", "submit"])
+def test_unreadable_pasted_table_is_an_inline_error_naming_the_line(client, pasted, button):
+    response = client.post(
+        "/benchmarks/submit/", {**SUBMISSION, "pasted_output": pasted, button: "1"}
+    )
+    assert response.status_code in {200, 400}
+    html = response.content.decode()
+    assert "Line 3" in html and "is not a number" in html
+    assert not Benchmark.objects.filter(source_url=SUBMISSION["source_url"]).exists()
+
+
+@pytest.mark.parametrize("speed", ["99999999 ± 1", "100000.5 ± 1"])
+def test_pasted_speeds_are_held_to_the_typed_limits(client, speed):
+    response = client.post(
+        "/benchmarks/submit/",
+        {**SUBMISSION, "pasted_output": bench_table(speed=speed), "submit": "1"},
+    )
+    assert response.status_code == 400
+    assert "The pasted decode speed" in response.content.decode()
+    assert not Benchmark.objects.filter(source_url=SUBMISSION["source_url"]).exists()
+
+
+def test_a_plausible_pasted_speed_still_lands_in_review(client):
+    response = client.post(
+        "/benchmarks/submit/",
+        {**SUBMISSION, "pasted_output": bench_table(speed="99999.5 ± 1"), "submit": "1"},
+    )
+    assert response.status_code == 200
+    stored = Benchmark.objects.get(source_url=SUBMISSION["source_url"])
+    assert stored.decode_tok_s == 99999.5 and stored.status == "in_review"
+
+
+def in_review_benchmark(**fields):
+    values = {
+        "hardware": Hardware.objects.get(slug="rtx-4090"),
+        "model": Model.objects.get(slug="llama-3.1-8b"),
+        "quant": QuantFormat.objects.get(name="Q4_K_M"),
+        "runtime": Runtime.objects.get(slug="llama-cpp"),
+        "context_tokens": 128,
+        "decode_tok_s": 120.0,
+        "source_url": "https://example.com/hardening-results",
+        "status": Benchmark.Status.IN_REVIEW,
+        **fields,
+    }
+    return Benchmark.objects.create(**values)
+
+
+@pytest.mark.parametrize(
+    "speeds",
+    [
+        {"decode_tok_s": 99_999_999.0},
+        {"decode_tok_s": math.inf},
+        {"prefill_tok_s": 5_000_000.0},
+    ],
+)
+def test_the_database_refuses_impossible_speeds_on_any_write(speeds):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        in_review_benchmark(**speeds)
+    row = in_review_benchmark()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Benchmark.objects.filter(pk=row.pk).update(**speeds)
+    row.refresh_from_db()
+    assert row.decode_tok_s == 120.0
+
+
+def test_model_validation_names_the_impossible_speed():
+    row = Benchmark(decode_tok_s=math.nan, prefill_tok_s=2e6, context_tokens=2_000_000)
+    with pytest.raises(ValidationError) as caught:
+        row.clean()
+    assert set(caught.value.message_dict) == {"decode_tok_s", "prefill_tok_s", "context_tokens"}
+
+
+@pytest.mark.parametrize("action", ["publish", "verify_benchmarks"])
+def test_bulk_publish_leaves_rows_that_fail_validation_in_review(editor_client, action):
+    bad = in_review_benchmark(context_tokens=5_000_000)
+    good = in_review_benchmark(source_url="https://example.com/fine")
+    response = editor_client.post(
+        reverse("admin:catalog_benchmark_changelist"),
+        {"action": action, "_selected_action": [bad.pk, good.pk]},
+        follow=True,
+    )
+    assert "Not changed, fix these first" in response.content.decode()
+    bad.refresh_from_db()
+    good.refresh_from_db()
+    assert bad.status == "in_review" and good.status == "published"
+
+
+def test_admin_import_refuses_an_out_of_range_speed():
+    dataset = Dataset().load(
+        "hardware,gpu_count,model,quant,runtime,context_tokens,decode_tok_s,source_url,status\n"
+        "rtx-4090,1,llama-3.1-8b,Q4_K_M,llama-cpp,128,1e9,https://example.com/imp,published\n",
+        format="csv",
+    )
+    result = BenchmarkResource().import_data(dataset, dry_run=False, raise_errors=False)
+    assert result.has_validation_errors()
+    assert not Benchmark.objects.filter(source_url="https://example.com/imp").exists()
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf, math.nan, 1e308, 1.7e308, 99_999_999.0])
+def test_charts_draw_any_stored_number(value):
+    chart = horizontal_bar_chart("Speed", "", "tok/s", [("a", value, False), ("b", 80.0, True)])
+    assert chart.ticks and all(math.isfinite(x) for x, _label in chart.ticks)
+    assert all(math.isfinite(bar.width) for bar in chart.bars)
+    assert nice_step(value) > 0
+
+
+def test_runtime_version_that_a_spreadsheet_would_run_is_refused(client):
+    response = client.post(
+        "/benchmarks/submit/",
+        {
+            **SUBMISSION,
+            "decode_tok_s": "99.5",
+            "context_tokens": "128",
+            "runtime_version": '=HYPERLINK("https://evil.example.com","build")',
+            "submit": "1",
+        },
+    )
+    assert response.status_code == 400
+    assert "read as a formula" in response.content.decode()
+    assert not Benchmark.objects.filter(source_url=SUBMISSION["source_url"]).exists()
+
+
+def test_public_csv_has_no_cell_a_spreadsheet_would_run(client):
+    rows = list(csv.reader(io.StringIO(client.get("/benchmarks/?format=csv").content.decode())))
+    assert len(rows) > 10
+    assert not [cell for row in rows for cell in row if cell[:1] in {"=", "+", "@", "\t", "\r"}]

@@ -1,4 +1,6 @@
-from catalog.llama_bench import parse
+import pytest
+
+from catalog.llama_bench import LlamaBenchError, parse
 
 OUTPUT = """
 ggml_cuda_init: found 1 CUDA devices:
@@ -38,3 +40,25 @@ def test_columns_are_found_by_header_name():
 def test_text_without_a_table_yields_nothing():
     result = parse("segmentation fault (core dumped)")
     assert not result.found_anything
+
+
+def table(speed="152.21 ± 0.21", test="tg128", ngl="99"):
+    return (
+        "| model | size | params | backend | ngl | test | t/s |\n"
+        "| --- | ---: | ---: | --- | --: | ---: | ---: |\n"
+        f"| llama 8B Q4_K - Medium | 4.58 GiB | 8.03 B | CUDA | {ngl} | {test} | {speed} |\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        table(speed="1.2.3 ± 0.1"),
+        table(test="tg" + "9" * 5000),
+        table(ngl="9" * 5000),
+        table(speed="9" * 400),
+    ],
+)
+def test_unreadable_numbers_are_an_error_naming_the_line(pasted):
+    with pytest.raises(LlamaBenchError, match="Line 3"):
+        parse(pasted)
