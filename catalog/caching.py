@@ -135,6 +135,9 @@ class PageCacheMiddleware:
             request.method in {"GET", "HEAD"}
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         ):
+            # The host check of CommonMiddleware runs after this; a hit must be refused to an
+            # unknown Host exactly as a fresh page is (DisallowedHost becomes a 400).
+            request.get_host()
             entry, _version = cached_entry(request)
             if entry is not None:
                 return self._serve(entry, request)

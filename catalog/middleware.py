@@ -1,6 +1,6 @@
 """Reject input no page can use before any view sees it."""
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
 from django.template.loader import render_to_string
 
 
@@ -18,4 +18,19 @@ class RejectNullBytesMiddleware:
                 if "\x00" in key or any("\x00" in value for value in values):
                     body = render_to_string("400.html", {"reason": "contains a null character"})
                     return HttpResponseBadRequest(body)
+        return self.get_response(request)
+
+
+class RejectUnknownMethodsMiddleware:
+    """Only the methods some page answers reach the site; TRACE, PUT, DELETE and made-up
+    methods get 405 with the allowed list, before any cache or view."""
+
+    ALLOWED = ("GET", "HEAD", "POST", "OPTIONS")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.ALLOWED:
+            return HttpResponseNotAllowed(self.ALLOWED)
         return self.get_response(request)

@@ -84,9 +84,13 @@ INSTALLED_APPS = [
     "editorial",
 ]
 
+# Everything that adds a security header runs before the page cache, so cached pages (answered
+# by PageCacheMiddleware without reaching the rest) carry the same headers as fresh ones.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "catalog.middleware.RejectUnknownMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "catalog.caching.PageCacheMiddleware",
@@ -96,7 +100,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns locked-out logins into a lockout response.

@@ -31,10 +31,11 @@ PAGE_TYPES = [
 ]
 
 
-@pytest.mark.parametrize("url", PAGE_TYPES)
-def test_security_headers_on_every_page_type(client, url):
-    response = client.get(url)
-    assert response.status_code in {200, 404}
+# Pages that are never cached (forms with per-visitor state, error pages).
+UNCACHED = {"/contact/", "/benchmarks/submit/", "/no-such-page/"}
+
+
+def assert_security_headers(response):
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert "style-src 'self'" in csp and "frame-ancestors 'none'" in csp
@@ -44,6 +45,32 @@ def test_security_headers_on_every_page_type(client, url):
     assert response["X-Frame-Options"] == "DENY"
     html = response.content.decode()
     assert "<script>" not in html and " onclick=" not in html and " style=" not in html
+
+
+@pytest.mark.parametrize("url", PAGE_TYPES)
+def test_security_headers_on_every_page_type_fresh_and_cached(client, url):
+    fresh, again = client.get(url), client.get(url)
+    assert fresh.status_code in {200, 404} and again.status_code == fresh.status_code
+    if url not in UNCACHED:
+        assert again["X-Page-Cache"] == "hit"
+    assert_security_headers(fresh)
+    assert_security_headers(again)
+
+
+@pytest.mark.parametrize("url", ["/", "/hardware/rtx-4090/", "/glossary/"])
+def test_cached_page_refuses_an_unknown_host_like_a_fresh_one(client, url):
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert client.get(url, HTTP_HOST="evil.example.com").status_code == 400
+
+
+@pytest.mark.parametrize("method", ["TRACE", "PUT", "DELETE", "PATCH", "BREW"])
+def test_unknown_methods_get_405(client, method):
+    for url in ["/", "/hardware/", "/contact/"]:
+        client.get(url)  # cached where the page is cacheable
+        response = client.generic(method, url)
+        assert response.status_code == 405
+        assert "POST" in response["Allow"]
 
 
 @override_settings(SECURE_SSL_REDIRECT=False)
