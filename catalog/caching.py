@@ -1,7 +1,8 @@
 """Whole-page caching for anonymous visitors, invalidated whenever an editor saves anything.
 
 Every cached page's key includes a site-wide content version. Saving or deleting any row of a
-content app bumps the version, so the next request renders afresh: a changed price shows at once.
+content app that public pages show bumps the version, so the next request renders afresh: a
+changed price shows at once.
 The CSRF token of the footer's forms is swapped for a marker before caching and replaced with the
 visitor's own token when the page is served, so a cached page never carries someone else's token.
 """
@@ -18,6 +19,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
+from simple_history.models import HistoricalChanges
+
+from catalog.workflow import Publishable
 
 VERSION_KEY = "site:content-version"
 PAGE_TIMEOUT_SECONDS = 600
@@ -33,6 +37,8 @@ CACHED_HEADERS = [
     "X-Frame-Options",
 ]
 CSRF_SECRET = re.compile(r"^[A-Za-z0-9]{32}$")
+# Rows of content apps that no public page shows.
+PRIVATE_MODELS = {"editorial.ContactMessage", "editorial.Subscriber", "editorial.Delivery"}
 
 
 def content_version():
@@ -44,9 +50,22 @@ def content_version():
         return None
 
 
+def shows_on_public_pages(sender, instance=None, created=False, **kwargs):
+    """Whether a write to this row can change what a visitor sees. Visitors' own posts (contact
+    messages, signups, submissions waiting for review) and history rows change no page, so
+    they must not empty the cache: anyone with a few addresses could keep the site cold."""
+    if sender._meta.app_label not in CONTENT_APPS or sender._meta.label in PRIVATE_MODELS:
+        return False
+    if issubclass(sender, HistoricalChanges):
+        return False  # written beside the row it records, which is what invalidates
+    if created and isinstance(instance, Publishable) and not instance.is_published:
+        return False  # a new draft or submission in review is on no public page yet
+    return True
+
+
 def bump_content_version(**kwargs):
     sender = kwargs.get("sender")
-    if sender is not None and sender._meta.app_label not in CONTENT_APPS:
+    if sender is not None and not shows_on_public_pages(**kwargs):
         return
     try:
         cache.incr(VERSION_KEY)

@@ -7,6 +7,7 @@ import math
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.urls import reverse
 from tablib import Dataset
 
@@ -191,3 +192,43 @@ def test_public_csv_has_no_cell_a_spreadsheet_would_run(client):
     rows = list(csv.reader(io.StringIO(client.get("/benchmarks/?format=csv").content.decode())))
     assert len(rows) > 10
     assert not [cell for row in rows for cell in row if cell[:1] in {"=", "+", "@", "\t", "\r"}]
+
+
+CONTACT = {
+    "name": "Ada",
+    "email": "ada@example.com",
+    "subject": "Hello",
+    "message": "A question about the RTX 4090 page.",
+}
+
+
+def cache_state(client, url):
+    return client.get(url)["X-Page-Cache"]
+
+
+@pytest.mark.parametrize(
+    "url,data",
+    [
+        ("/contact/", CONTACT),
+        ("/benchmarks/submit/", {**SUBMISSION, "decode_tok_s": "99.5", "context_tokens": "128"}),
+        ("/newsletter/", {"email": "reader@example.com", "source_page": "/"}),
+    ],
+)
+def test_anonymous_posts_leave_the_page_cache_warm(client, url, data):
+    cache_state(client, "/hardware/rtx-4090/")
+    assert cache_state(client, "/hardware/rtx-4090/") == "hit"
+    response = client.post(url, {**data, "submit": "1"})
+    assert response.status_code == 200
+    assert cache_state(client, "/hardware/rtx-4090/") == "hit"
+
+
+def test_publishing_a_submission_refreshes_cached_pages(editor_client):
+    client = Client()
+    row = in_review_benchmark()
+    cache_state(client, "/benchmarks/")
+    assert cache_state(client, "/benchmarks/") == "hit"
+    editor_client.post(
+        reverse("admin:catalog_benchmark_changelist"),
+        {"action": "verify_benchmarks", "_selected_action": [row.pk]},
+    )
+    assert cache_state(client, "/benchmarks/") == "miss"
