@@ -1,7 +1,10 @@
-"""Reject input no page can use before any view sees it."""
+"""Requests refused before (or instead of) the view: input no page can use, methods no page
+answers, and forms that must pause."""
 
-from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.template.loader import render_to_string
+
+from editorial.ratelimit import RateLimitUnavailable
 
 
 class RejectNullBytesMiddleware:
@@ -34,3 +37,22 @@ class RejectUnknownMethodsMiddleware:
         if request.method not in self.ALLOWED:
             return HttpResponseNotAllowed(self.ALLOWED)
         return self.get_response(request)
+
+
+class FormPausedMiddleware:
+    """A rate-limited form whose counter cannot be reached fails closed: the visitor gets a 503
+    saying the form is paused, not a 500 or a misleading "too many messages"."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, RateLimitUnavailable):
+            body = render_to_string("form_paused.html", request=request)
+            response = HttpResponse(body, status=503)
+            response["Retry-After"] = "60"
+            return response
+        return None

@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "catalog.middleware.RejectNullBytesMiddleware",
+    "catalog.middleware.FormPausedMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -150,15 +151,27 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def redis_cache(url):
+    """The CACHES entry for a Redis at `url`."""
+    return {
+        "BACKEND": "catalog.redis_cache.ReusingRedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "runlocalai",
+        # A Redis on the same network answers in well under a millisecond; waiting longer only
+        # stalls pages (redis-py waits 5 s by default). After a failure the cache is bypassed
+        # for BYPASS_SECONDS (catalog/redis_cache.py).
+        "OPTIONS": {
+            "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT_S", "0.25")),
+            "socket_timeout": float(os.environ.get("REDIS_TIMEOUT_S", "0.25")),
+        },
+        "BYPASS_SECONDS": int(os.environ.get("REDIS_BYPASS_SECONDS", "30")),
+    }
+
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "catalog.redis_cache.ReusingRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "runlocalai",
-        }
-    }
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -1,0 +1,124 @@
+"""A Redis that is down or hung costs at most one short timeout: pages stay fast and uncached,
+and the rate-limited forms pause with a 503 instead of storing anything or saying "too many"."""
+
+import socket
+import threading
+import time
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from catalog.models import Benchmark
+from catalog.redis_cache import CacheBypassed
+from config.settings import redis_cache
+from editorial.models import ContactMessage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hung_redis_url():
+    """A server on loopback that accepts connections and never answers."""
+    server = socket.create_server(("127.0.0.1", 0), backlog=64)
+    server.settimeout(0.1)
+    stop, accepted = threading.Event(), []
+
+    def accept():
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    stop.set()
+    thread.join(timeout=2)
+    for connection in accepted:
+        connection.close()
+    server.close()
+
+
+@pytest.fixture
+def down_redis_url():
+    """A loopback port with nothing listening (connections are refused)."""
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
+
+
+@pytest.fixture(params=["hung", "down"])
+def broken_redis(request):
+    url = request.getfixturevalue(f"{request.param}_redis_url")
+    with override_settings(CACHES={"default": redis_cache(url)}):
+        yield url
+
+
+def test_after_one_timeout_the_cache_is_bypassed_at_once(hung_redis_url):
+    with override_settings(CACHES={"default": redis_cache(hung_redis_url)}):
+        started = time.monotonic()
+        with pytest.raises(RedisTimeoutError):
+            cache.get("anything")
+        first = time.monotonic() - started
+        started = time.monotonic()
+        with pytest.raises(CacheBypassed):
+            cache.get("anything")
+        assert time.monotonic() - started < 0.05
+    assert first < 1.0
+
+
+@pytest.mark.parametrize("url", ["/", "/hardware/", "/hardware/rtx-4090/", "/glossary/"])
+def test_pages_stay_fast_and_uncached_while_redis_is_broken(client, broken_redis, url):
+    started = time.monotonic()
+    for _ in range(3):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.get("X-Page-Cache") is None
+    assert time.monotonic() - started < 3.0
+
+
+CONTACT = {
+    "name": "Ada",
+    "email": "ada@example.com",
+    "subject": "Hello",
+    "message": "A question about the RTX 4090 page.",
+}
+SUBMISSION = {
+    "hardware": "rtx-4090",
+    "gpu_count": "1",
+    "model": "llama-3.1-8b",
+    "quant": "Q4_K_M",
+    "runtime": "llama-cpp",
+    "source_url": "https://example.com/outage-results",
+    "decode_tok_s": "99.5",
+    "context_tokens": "128",
+    "submit": "1",
+}
+
+
+@pytest.mark.parametrize(
+    "url,data,model",
+    [("/contact/", CONTACT, ContactMessage), ("/benchmarks/submit/", SUBMISSION, Benchmark)],
+)
+def test_rate_limited_forms_pause_with_503_while_redis_is_broken(
+    client, broken_redis, url, data, model
+):
+    before = model.objects.count()
+    started = time.monotonic()
+    response = client.post(url, data)
+    assert time.monotonic() - started < 2.0
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "This form is paused" in html and "several messages" not in html
+    assert model.objects.count() == before
+
+
+def test_newsletter_signup_pauses_too(client, broken_redis):
+    response = client.post("/newsletter/", {"email": "reader@example.com", "source_page": "/"})
+    assert response.status_code == 503
+    assert "paused" in response.content.decode()
