@@ -3,6 +3,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import resources
+from catalog.admin_login import BoundedAdminLoginForm
 from catalog.admin_workflow import STATUS_ACTIONS, publish_checked
 from catalog.models import (
     ApiPrice,
@@ -19,6 +20,8 @@ from catalog.models import (
     RuntimeInstall,
     Vendor,
 )
+
+admin.site.login_form = BoundedAdminLoginForm
 
 
 class BenchmarkInline(admin.TabularInline):

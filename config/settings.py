@@ -111,14 +111,20 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Brute-force protection for the admin login: 5 failures per user and address lock for an hour.
+# Brute-force protection for the admin login: 5 failures lock for an hour, counted per user and
+# address and per address across usernames (password spraying). Not per username alone, which
+# would let anyone lock an editor out.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
+# The admin's is the only login; after it, an unsafe ?next= falls back here, not to Django's
+# /accounts/profile/ (which does not exist).
+LOGIN_REDIRECT_URL = "/admin/"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

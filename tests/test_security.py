@@ -105,3 +105,41 @@ def test_null_bytes_are_refused_with_a_clear_400(client, url):
     response = client.get(url)
     assert response.status_code == 400
     assert "null character" in response.content.decode()
+
+
+def test_admin_login_with_an_overlong_username_is_a_form_error(client):
+    from axes.models import AccessAttempt
+
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "a" * 300, "password": "whatever", "next": "/admin/"},
+    )
+    assert response.status_code == 200
+    assert "at most 150 characters" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+
+
+def test_admin_login_with_unsafe_next_lands_on_the_admin_index(client, django_user_model):
+    django_user_model.objects.create_superuser("root", "root@example.com", "a-strong-password-1")
+    response = client.post(
+        "/admin/login/?next=https://evil.example.com/",
+        {"username": "root", "password": "a-strong-password-1", "next": "//evil.example.com/"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_failures_across_usernames_lock_the_address(client, django_user_model):
+    django_user_model.objects.create_superuser("root", "root@example.com", "a-strong-password-1")
+    for number in range(5):
+        client.post("/admin/login/", {"username": f"guess{number}", "password": "wrong"})
+    response = client.post("/admin/login/", {"username": "root", "password": "a-strong-password-1"})
+    assert response.status_code in {403, 429}
+    assert "_auth_user_id" not in client.session
+    other_address = client.post(
+        "/admin/login/",
+        {"username": "root", "password": "a-strong-password-1"},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert other_address.status_code == 302
