@@ -17,6 +17,12 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 MAX_PER_GROUP = 8
+# Work per query is bounded: a search box needs a few words, not a pasted essay. Titles' words
+# ("geforce", "4090", "mixtral") are well under FUZZY_MAX_CHARS.
+MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 10
+MAX_WORD_CHARS = 40
+FUZZY_MAX_CHARS = 24
 MIN_TRIGRAM_SIMILARITY = 0.25
 WORD = re.compile(r"[A-Za-z0-9_.]+")
 STOP_WORDS = {"the", "and", "for", "with", "how", "what", "can", "does", "not", "you", "run"}
@@ -58,12 +64,14 @@ class Hit:
 
 
 def words(query):
-    return [w for w in WORD.findall(query.lower()) if len(w) >= 2 and w not in STOP_WORDS][:30]
+    """The query's searchable words: at most MAX_QUERY_WORDS, each cut to MAX_WORD_CHARS."""
+    found = [w for w in WORD.findall(query.lower()) if len(w) >= 2 and w not in STOP_WORDS]
+    return [w[:MAX_WORD_CHARS] for w in found[:MAX_QUERY_WORDS]]
 
 
 def search(query, limit=MAX_PER_GROUP):
     """[(Kind, [Hit])] for the groups that matched, best group first."""
-    query = (query or "").strip()[:500]
+    query = (query or "").strip()[:MAX_QUERY_CHARS]
     if not words(query):
         return []
     runner = _postgres if connection.vendor == "postgresql" else _fallback
@@ -159,10 +167,16 @@ def title_match(query_words, title):
         return 0.0
     total = 0.0
     for word in query_words:
-        total += max(
-            1 - edit_distance(word, other) / max(len(word), len(other)) for other in title_words
-        )
+        total += max(_word_similarity(word, other) for other in title_words)
     return total / len(query_words)
+
+
+def _word_similarity(word, other):
+    """1 for the same word, less per edit; words too long for a typo to matter match exactly,
+    since edit_distance costs len(word) × len(other) steps of pure Python."""
+    if len(word) > FUZZY_MAX_CHARS or len(other) > FUZZY_MAX_CHARS:
+        return float(word == other)
+    return 1 - edit_distance(word, other) / max(len(word), len(other))
 
 
 def _safe_snippet(headline):

@@ -3,6 +3,7 @@
 import csv
 import io
 import math
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -232,3 +233,20 @@ def test_publishing_a_submission_refreshes_cached_pages(editor_client):
         {"action": "verify_benchmarks", "_selected_action": [row.pk]},
     )
     assert cache_state(client, "/benchmarks/") == "miss"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "gpu " + "q" * 500,
+        "gpu memory model " + " ".join(["abcdefghij" * 5] * 27),
+    ],
+)
+def test_search_work_is_bounded_for_long_words_and_queries(client, query):
+    client.get("/search/", {"q": "gpu"})  # warm the connection and templates
+    started = time.monotonic()
+    response = client.get("/search/", {"q": query})
+    elapsed = time.monotonic() - started
+    assert response.status_code == 200
+    # Unbounded, these took 1.1-1.7 s in pure-Python edit distance.
+    assert elapsed < 0.8, elapsed
