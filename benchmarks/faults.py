@@ -1,4 +1,4 @@
-"""Fault drill: restart PostgreSQL and stop Redis under load, on loopback, and report.
+"""Fault drill: restart PostgreSQL, then stop and hang Redis under load, on loopback, and report.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/runlocalai_faults python benchmarks/faults.py
     FAULT_SHORT=1 ...   # the short mode CI runs
@@ -6,22 +6,26 @@
 1. Signs up visitors to the newsletter, then keeps requests flowing (a bounded loop) while
    PostgreSQL restarts: requests during the outage must get a clean 503 page (never a 500 or
    a traceback), the site must recover by itself, and every earlier signup must still exist.
-2. Stops Redis: pages must keep being served (without the cache), and newsletter signups must
-   be refused (429, or 503 when the limit cannot be counted: fail closed) with nothing stored.
-Prints requests sent, errors by kind and time to recover; exits non-zero when a check fails.
-This restarts the machine's PostgreSQL and Redis: run it on a development or CI machine only.
+2. Runs its own redis-server on a free loopback port (a shared Redis is never touched), stops
+   it, then replaces it with a socket that accepts connections and never answers (a hung
+   Redis). In both cases pages must keep being served fast (without the cache), newsletter
+   signups must be refused (429, or 503 when the limit cannot be counted: fail closed) with
+   nothing stored, no response may be a 500, and every earlier signup must still exist.
+Prints requests sent, errors by kind, page times and time to recover; exits non-zero when a
+check fails. This restarts the machine's PostgreSQL: run it on a development or CI machine only.
 """
 
 import collections
 import os
+import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 from serving import PYTHON, ROOT, prepare, production_env, start_gunicorn
 
@@ -30,24 +34,86 @@ BASE = f"http://127.0.0.1:{PORT}"
 SHORT = os.environ.get("FAULT_SHORT") == "1"
 SIGNUPS = 10 if SHORT else 40
 MAX_SECONDS = 45 if SHORT else 90
-REDIS_START = [
-    "redis-server",
-    "--daemonize",
-    "yes",
-    "--bind",
-    "127.0.0.1",
-    "-::1",
-    "--port",
-    "6379",
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-    "--dir",
-    "/var/lib/redis",
-    "--logfile",
-    "/var/log/redis/ci.log",
-]
+# The drill's Redis breaker reopens quickly, so one phase's failure does not hide the next.
+BYPASS_SECONDS = 2
+HUNG_ACCEPT_POLL_SECONDS = 0.1
+
+
+def free_loopback_port():
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        return probe.getsockname()[1]
+
+
+class OwnRedis:
+    """A redis-server of the drill's own, on loopback, without persistence; stop() ends only it."""
+
+    def __init__(self, port):
+        self.port = port
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                tempfile.gettempdir(),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(50):  # up to 5 s
+            ping = subprocess.run(
+                ["redis-cli", "-h", "127.0.0.1", "-p", str(self.port), "ping"],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if ping.stdout.strip() == "PONG":
+                return
+            time.sleep(0.1)
+        self.stop()
+        sys.exit(f"redis-server did not start on 127.0.0.1:{self.port}")
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+class HungRedis(threading.Thread):
+    """Accepts connections on 127.0.0.1:port and never answers, like a wedged Redis."""
+
+    def __init__(self, port):
+        super().__init__(daemon=True)
+        self.server = socket.create_server(("127.0.0.1", port), backlog=128)
+        self.server.settimeout(HUNG_ACCEPT_POLL_SECONDS)
+        self.stop = threading.Event()
+        self.connections = []
+
+    def run(self):
+        while not self.stop.is_set():
+            try:
+                self.connections.append(self.server.accept()[0])
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+
+    def close(self):
+        self.stop.set()
+        self.join(timeout=5)
+        for connection in self.connections:
+            connection.close()
+        self.server.close()
 
 
 def fetch(path, data=None):
@@ -190,35 +256,59 @@ def database_drill(env):
     return failures
 
 
-def redis_drill(env):
-    subprocess.run(
-        ["redis-cli", "-h", "127.0.0.1", "shutdown", "nosave"],
-        check=False,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    time.sleep(1)
-    try:
-        pages = [fetch(path)[0] for path in ("/", "/hardware/rtx-4090/", "/models/") * 3]
-        email = f"redis-down-{int(time.time())}@example.com"
-        signup = sign_up(email)
-    finally:
-        Path("/var/lib/redis").mkdir(parents=True, exist_ok=True)
-        Path("/var/log/redis").mkdir(parents=True, exist_ok=True)
-        subprocess.run(REDIS_START, check=True, stdout=subprocess.DEVNULL)
-        time.sleep(1)
+def timed_fetch(path):
+    started = time.monotonic()
+    status, body = fetch(path)
+    return status, "Traceback" in body, time.monotonic() - started
+
+
+def redis_fault(env, name, accepted_prefix, accepted):
+    """Pages and a signup while Redis is broken (`name` says how): failures as strings."""
+    results = [timed_fetch(path) for path in ("/", "/hardware/rtx-4090/", "/models/") * 3]
+    email = f"redis-{name}-{int(time.time())}@example.com"
+    signup = sign_up(email)
     stored = count_subscribers(env, email)
+    kept = count_subscribers(env, accepted_prefix)
+    statuses = collections.Counter(status for status, _tb, _s in results)
+    slowest = max(seconds for _st, _tb, seconds in results)
     print(
-        f"Redis drill: page statuses with Redis stopped: {dict(collections.Counter(pages))}; "
-        f"newsletter signup answered {signup}, rows stored: {stored}"
+        f"Redis drill ({name}): page statuses {dict(statuses)}, slowest page {slowest:.2f} s; "
+        f"newsletter signup answered {signup}, rows stored: {stored}; "
+        f"earlier signups {accepted}, still stored: {kept}"
     )
     failures = []
-    if set(pages) != {200}:
-        failures.append("pages failed while Redis was down")
+    if set(statuses) != {200} or any(tb for _st, tb, _s in results):
+        failures.append(f"pages failed while Redis was {name}")
+    if slowest > 2:
+        failures.append(f"a page took {slowest:.1f} s while Redis was {name}")
     # Failing closed: the signup is refused (429 over the limit, 503 when the limit cannot
     # be counted) and nothing is stored.
     if signup not in {429, 503} or stored:
-        failures.append("signups were not refused (rate limiting must fail closed)")
+        failures.append(f"signups were not refused while Redis was {name} (must fail closed)")
+    if kept != accepted:
+        failures.append(f"signups were lost while Redis was {name}")
+    return failures
+
+
+def redis_drill(env, redis):
+    prefix = f"redis-kept-{int(time.time())}-"
+    accepted = sum(sign_up(f"{prefix}{i}@example.com") == 200 for i in range(SIGNUPS))
+    failures = []
+    redis.stop()
+    failures += redis_fault(env, "down", prefix, accepted)
+    hung = HungRedis(redis.port)
+    hung.start()
+    time.sleep(BYPASS_SECONDS + 0.5)  # let the breaker close, so the hang is really met
+    try:
+        failures += redis_fault(env, "hung", prefix, accepted)
+    finally:
+        hung.close()
+    redis.start()
+    time.sleep(BYPASS_SECONDS + 0.5)
+    back = [fetch("/")[0] for _ in range(3)]
+    print(f"Redis drill: page statuses once Redis was back: {dict(collections.Counter(back))}")
+    if set(back) != {200}:
+        failures.append("pages failed after Redis came back")
     return failures
 
 
@@ -226,20 +316,27 @@ def main():
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database (it will be migrated and seeded).")
+    redis = OwnRedis(free_loopback_port())
+    redis.start()
     env = production_env(
         database_url,
-        redis_url="redis://127.0.0.1:6379/13",
+        redis_url=f"redis://127.0.0.1:{redis.port}/0",
         NEWSLETTER_SIGNUPS_PER_IP_PER_HOUR="100000",
+        NEWSLETTER_SIGNUPS_PER_ADDRESS_PER_HOUR="100000",
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
         DB_CONN_MAX_AGE="60",
+        REDIS_BYPASS_SECONDS=str(BYPASS_SECONDS),
     )
-    prepare(env)
-    server = start_gunicorn(env, PORT, workers=2)
     try:
-        failures = database_drill(env) + redis_drill(env)
+        prepare(env)
+        server = start_gunicorn(env, PORT, workers=2)
+        try:
+            failures = database_drill(env) + redis_drill(env, redis)
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        redis.stop()
     if failures:
         sys.exit("FAILED: " + "; ".join(failures))
     print("Fault drill passed.")
