@@ -5,6 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from catalog.llama_bench import LlamaBenchError, parse
 from catalog.models import Benchmark
 from editorial.models import ContactMessage
 from editorial.newsletter import Subscriber
@@ -17,6 +18,7 @@ EXAMPLES = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+FEW_EXAMPLES = settings(EXAMPLES, max_examples=25)
 
 nasty_text = st.one_of(
     st.text(max_size=60),
@@ -108,6 +110,34 @@ GET_PARAMS = {
     "/glossary/": ["q", "category"],
     "/errors/": ["runtime", "os"],
     "/search/": ["q"],
+    "/choose-my-gpu/": [
+        "budget",
+        "model",
+        "preset",
+        "min_tok_s",
+        "context",
+        "quant_floor",
+        "platform",
+        "form_factor",
+        "condition",
+        "gpus",
+        "sort",
+    ],
+    "/cost-vs-cloud/": [
+        "model",
+        "quant",
+        "hardware",
+        "purchase_usd",
+        "input_m",
+        "output_m",
+        "electricity",
+        "hours_per_day",
+        "pattern",
+        "years",
+        "resale_percent",
+        "load_watts",
+        "idle_watts",
+    ],
 }
 
 
@@ -163,5 +193,116 @@ def test_form_posts_never_fail_and_rejections_change_nothing(client, url, fields
         assert response.status_code in OK_STATUSES, (url, data, response.status_code)
         if response.status_code != 200:
             assert model.objects.count() == before
+
+    check()
+
+
+# Integers around every boundary a date has, and far past what Python's dates can hold.
+date_parts = st.one_of(
+    st.integers(min_value=0, max_value=13),
+    st.integers(min_value=1990, max_value=2100),
+    st.sampled_from([9999, 10000, 2**31, 2**63, 10**20, 10**40]),
+)
+
+
+@pytest.mark.parametrize("prefix", ["/pulse/", "/newsletter/archive/"])
+def test_dated_urls_answer_200_or_404(client, prefix):
+    @FEW_EXAMPLES
+    @given(year=date_parts, month=date_parts)
+    def check(year, month):
+        response = client.get(f"{prefix}{year}/{month}/")
+        assert response.status_code in {200, 404}, (prefix, year, month, response.status_code)
+
+    check()
+
+
+LLAMA_BENCH_COLUMNS = ["model", "size", "params", "backend", "threads", "ngl", "fa"]
+bench_numbers = st.one_of(
+    st.floats(min_value=0, max_value=1e7, allow_nan=False).map(lambda x: f"{x:.2f}"),
+    st.integers(min_value=0, max_value=10**6).map(str),
+    st.sampled_from(["1.2.3", "9" * 4400, "1e309", "inf", "NaN", "-5", "", "12,5", "٣٤"]),
+)
+
+
+@st.composite
+def llama_bench_tables(draw):
+    """A table shaped like llama-bench's: a header with test and t/s among its columns, the
+    separator row, then pp/tg rows whose numbers range from real to absurd."""
+    extra = draw(st.lists(st.sampled_from(LLAMA_BENCH_COLUMNS), unique=True, max_size=5))
+    header = [*extra, "test", "t/s"]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---:" for _ in header) + " |"]
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        cells = {
+            "model": "llama 8B Q4_K - Medium",
+            "size": "4.58 GiB",
+            "params": "8.03 B",
+            "backend": draw(st.sampled_from(["CUDA", "Metal", "CPU", "Vulkan"])),
+            "threads": draw(bench_numbers),
+            "ngl": draw(bench_numbers),
+            "fa": "1",
+            "test": draw(st.sampled_from(["pp", "tg", "pp512+tg", "xx"])) + draw(bench_numbers),
+            "t/s": f"{draw(bench_numbers)} ± {draw(bench_numbers)}",
+        }
+        lines.append("| " + " | ".join(cells[name] for name in header) + " |")
+    if draw(st.booleans()):
+        lines.append(f"\nbuild: {draw(st.text(max_size=8))} ({draw(bench_numbers)})")
+    return "\n".join(lines)
+
+
+@FEW_EXAMPLES
+@given(table=llama_bench_tables())
+def test_parser_reads_a_table_or_names_the_bad_line(table):
+    try:
+        result = parse(table)
+    except LlamaBenchError as error:
+        assert str(error).startswith("Line ")
+    else:
+        for speed in (result.decode_tok_s, result.prefill_tok_s):
+            assert speed is None or speed >= 0
+
+
+@pytest.mark.parametrize("button", ["parse", "submit"])
+def test_pasted_tables_never_fail_the_submission_form(client, button):
+    @FEW_EXAMPLES
+    @given(table=llama_bench_tables())
+    def check(table):
+        from django.core.cache import cache
+
+        cache.clear()
+        before = Benchmark.objects.count()
+        data = {
+            "hardware": "rtx-4090",
+            "model": "llama-3.1-8b",
+            "quant": "Q4_K_M",
+            "runtime": "llama-cpp",
+            "source_url": "https://example.com/fuzzed",
+            "pasted_output": table,
+            button: "1",
+        }
+        response = client.post("/benchmarks/submit/", data)
+        assert response.status_code in OK_STATUSES, (table, response.status_code)
+        stored = Benchmark.objects.filter(source_url="https://example.com/fuzzed")
+        if response.status_code != 200 or button == "parse":
+            assert Benchmark.objects.count() == before
+        for row in stored:
+            assert 0 < (row.decode_tok_s or row.prefill_tok_s) <= 1_000_000
+        stored.delete()
+
+    check()
+
+
+def test_admin_login_answers_any_credentials_without_a_server_error(client):
+    @FEW_EXAMPLES
+    @given(
+        username=st.one_of(nasty_text, st.text(min_size=200, max_size=400)),
+        password=st.one_of(nasty_text, st.text(min_size=1, max_size=5000)),
+    )
+    def check(username, password):
+        from axes.models import AccessAttempt
+
+        AccessAttempt.objects.all().delete()  # each example starts unlocked
+        response = client.post("/admin/login/", {"username": username, "password": password})
+        assert response.status_code in {200, 400, 403, 429}, (username, response.status_code)
+        assert "_auth_user_id" not in client.session
 
     check()
