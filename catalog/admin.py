@@ -3,8 +3,6 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import resources
-from catalog.admin_login import BoundedAdminLoginForm
-from catalog.admin_workflow import STATUS_ACTIONS, publish_checked
 from catalog.models import (
     ApiPrice,
     Benchmark,
@@ -20,6 +18,8 @@ from catalog.models import (
     RuntimeInstall,
     Vendor,
 )
+from core.admin_login import BoundedAdminLoginForm
+from core.admin_workflow import STATUS_ACTIONS, publish_checked
 
 admin.site.login_form = BoundedAdminLoginForm
 

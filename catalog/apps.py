@@ -16,9 +16,6 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self):
-        from catalog.caching import connect_invalidation
-
-        connect_invalidation()
         post_migrate.connect(
             grant_new_content_permissions, sender=self, dispatch_uid="editors_group_sync"
         )

@@ -13,9 +13,11 @@ from django.http import HttpResponse
 from django.utils.text import Truncator
 
 from catalog import snapshot
-from catalog.charts import horizontal_bar_chart
 from catalog.filters import BENCHMARK_SORTS, HARDWARE_SORTS, MODEL_SORTS
 from catalog.models import SIZE_CLASSES, Benchmark, Hardware, Model, Runtime
+from core.charts import horizontal_bar_chart
+from estimator import bridge
+from glossary.models import Term
 
 PAGE_SIZE = 60
 CHART_MAX_BARS = 40
@@ -42,8 +44,6 @@ def sorted_by(rows, ordering, *tiebreak):
 
 
 def hardware_listing(form):
-    from estimator import bridge
-
     price = Coalesce("street_price_usd", "launch_msrp_usd")
     rows = Hardware.objects.for_listing().annotate(
         price=price,
@@ -112,8 +112,6 @@ def hardware_listing(form):
 
 
 def model_listing(form):
-    from estimator import bridge
-
     rows = Model.objects.for_listing()
     notices = list(form.notices)
     rows = filtered(
@@ -354,8 +352,6 @@ def measured_decode_chart(benchmarks, title):
 
 def model_sizes(model, quants, files):
     """(quant, GB, basis) for each quant: the published file's size when known, else computed."""
-    from estimator import bridge
-
     by_quant = {f.quant_id: f for f in files}
     sizes = []
     for quant in quants:
@@ -371,8 +367,6 @@ def model_sizes(model, quants, files):
 def minimum_hardware(model, quants, hardware):
     """For each quant, the cheapest published hardware that runs the model entirely in its
     memory at the default context, and the smallest-memory one."""
-    from estimator import bridge
-
     catalog, calibration = snapshot.current(), bridge.current_calibration()
     hardware = [hw for hw in hardware if hw.memory_gb]
     rows = []
@@ -410,8 +404,6 @@ TERMS_BY_FEATURE = {
 
 
 def terms_for(model):
-    from glossary.models import Term
-
     slugs = list(TERMS_BY_FEATURE["always"] if model.modality == "text" else [])
     slugs += TERMS_BY_FEATURE.get(model.attention_kind, [])
     slugs += TERMS_BY_FEATURE["moe"] if model.is_moe else []

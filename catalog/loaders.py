@@ -1,5 +1,7 @@
 """Loaders for the catalog's CSV fixtures in catalog/data/ (each row keeps its source URL)."""
 
+from pathlib import Path
+
 from catalog.models import (
     Architecture,
     AttentionKind,
@@ -18,9 +20,12 @@ from catalog.models import (
     RuntimeKind,
     Vendor,
 )
-from catalog.seeding import DATA_DIR, read_rows, save_by_key, slug_for
+from core.seeding import read_rows, save_by_key, slug_for
 
 BACKENDS = set(Backend.values)
+
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 def load_vendors(report, data_dir=DATA_DIR):

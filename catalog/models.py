@@ -11,7 +11,7 @@ from django.http import Http404
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from catalog.workflow import Publishable, PublishableQuerySet
+from core.workflow import Publishable, PublishableQuerySet
 
 
 def split_sources(value):

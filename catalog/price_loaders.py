@@ -6,8 +6,9 @@ without both is refused, so nothing undated reaches the cost comparison.
 
 from decimal import Decimal
 
+from catalog.loaders import DATA_DIR
 from catalog.models import ApiPrice, CloudOffer, Hardware, Model
-from catalog.seeding import DATA_DIR, read_rows, save_by_key
+from core.seeding import read_rows, save_by_key
 
 
 def _price(row, name, positive=True):

@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from catalog.caching import content_version
+from core.caching import content_version
 
 _lock = threading.Lock()
 _current = None

@@ -14,7 +14,7 @@ from catalog.models import (
     QuantFormat,
     Runtime,
 )
-from editorial.ratelimit import client_ip, hit
+from core.ratelimit import client_ip, hit
 
 SUBMISSIONS_PER_HOUR = 5
 

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from catalog import views
-from catalog.converters import CatalogSlugConverter
+from core.converters import CatalogSlugConverter
 
 register_converter(CatalogSlugConverter, "cslug")
 

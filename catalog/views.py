@@ -1,13 +1,14 @@
 import sys
+from urllib.parse import urlencode
 
 from django.db import InterfaceError, OperationalError
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 
-from catalog import directory, snapshot, structured_data
-from catalog.caching import cache_public_page
+from catalog import directory, snapshot
+from catalog import search as site_search
 from catalog.filters import (
     BenchmarkFilterForm,
     HardwareFilterForm,
@@ -15,9 +16,16 @@ from catalog.filters import (
     RuntimeFilterForm,
 )
 from catalog.models import Benchmark, Hardware, Model, QuantFormat, Runtime
-from catalog.structured_data import page_context
-from catalog.workflow import visible_to
+from catalog.offers import Offer
+from catalog.submissions import BenchmarkSubmissionForm, within_rate_limit
+from core import structured_data
+from core.caching import cache_public_page
+from core.partials import partial_or_page
+from core.structured_data import page_context
+from core.workflow import visible_to
+from estimator import compare as comparing
 from estimator.constants import DEFAULT_CONTEXT_TOKENS, DEFAULT_QUANT_NAME, MAX_CONTEXT_TOKENS
+from estimator.matrix import hardware_matrix, model_matrix
 
 
 @cache_public_page
@@ -50,8 +58,6 @@ def hardware_list(request):
 
 @cache_public_page
 def hardware_detail(request, slug):
-    from estimator.matrix import hardware_matrix
-
     hardware, memory_gb = visible_to(request, Hardware.objects.all()).resolve(slug)
     benchmarks = list(
         Benchmark.objects.for_listing()
@@ -93,8 +99,6 @@ def model_list(request):
 
 @cache_public_page
 def model_detail(request, slug):
-    from estimator.matrix import model_matrix
-
     model = get_object_or_404(
         visible_to(request, Model.objects.select_related("family")), slug=slug
     )
@@ -168,13 +172,6 @@ def benchmark_list(request):
     return render(request, partial_or_page(request, "catalog/benchmark_list.html"), context)
 
 
-def partial_or_page(request, template, target="results", partial="results"):
-    """The template name to render: just its partial when HTMX asks for that region."""
-    if request.htmx and request.htmx.target == target:
-        return f"{template}#{partial}"
-    return template
-
-
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
@@ -191,8 +188,6 @@ def server_error(request):
 
 
 def submit_benchmark(request):
-    from catalog.submissions import BenchmarkSubmissionForm, within_rate_limit
-
     form = BenchmarkSubmissionForm(request.POST or None)
     context = {"form": form, "submitted": None, **page_context([("Submit a benchmark", "")])}
     status = 200
@@ -223,10 +218,6 @@ def submit_benchmark(request):
 
 def offer_redirect(request, pk):
     """Count the click and redirect to the stored retailer URL, never to a URL from the request."""
-    from django.http import HttpResponseRedirect
-
-    from catalog.offers import Offer
-
     offer = get_object_or_404(Offer.objects.fresh(), pk=pk)
     offer.count_click()
     response = HttpResponseRedirect(offer.url)
@@ -236,10 +227,6 @@ def offer_redirect(request, pk):
 
 @cache_public_page
 def compare(request):
-    from urllib.parse import urlencode
-
-    from catalog import compare as comparing
-
     slugs = comparing.parse_slugs(request.GET.getlist("hw"))
     notices = []
     try:
@@ -275,8 +262,6 @@ def compare(request):
 
 @cache_public_page
 def search(request):
-    from catalog import search as site_search
-
     query = request.GET.get("q", "").strip()[:500]
     groups = site_search.search(query) if query else []
     dropdown = request.htmx and request.htmx.target == "search-dropdown"

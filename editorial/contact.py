@@ -2,8 +2,8 @@
 
 from django import forms
 
+from core.ratelimit import client_ip, hit
 from editorial.models import ContactMessage
-from editorial.ratelimit import client_ip, hit
 
 CONTACT_LIMIT = 5  # messages per address and per hour
 CONTACT_WINDOW_SECONDS = 3600

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
-from catalog import snapshot, structured_data
-from catalog.caching import cache_public_page
+from catalog import snapshot
 from catalog.offers import Offer
-from catalog.structured_data import page_context
-from catalog.workflow import visible_to
+from core import structured_data
+from core.caching import cache_public_page
+from core.structured_data import page_context
+from core.workflow import visible_to
 from editorial.models import BuyerGuide, GuidePick
 from editorial.shortcodes import References, render_content
 from estimator import bridge

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from catalog.models import Hardware, Model, OperatingSystem, QuantFormat, Runtime
-from catalog.seeding import FixtureItem, SeedError, save_by_key
+from core.seeding import FixtureItem, SeedError, save_by_key
 from editorial.models import (
     Article,
     Author,

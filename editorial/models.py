@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from catalog.models import os_labels
-from catalog.workflow import Publishable
+from core.workflow import Publishable
 
 
 class Author(models.Model):

@@ -11,8 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from catalog.caching import cache_public_page
-from catalog.structured_data import page_context
+from core.caching import cache_public_page
+from core.ratelimit import RateLimitUnavailable, client_ip, hit
+from core.structured_data import page_context
 from editorial.digest import Digest
 from editorial.newsletter import (
     CONFIRMATION_MAX_AGE,
@@ -23,7 +24,6 @@ from editorial.newsletter import (
     normalise_email,
     site_path_or_blank,
 )
-from editorial.ratelimit import RateLimitUnavailable, client_ip, hit
 from editorial.tasks import send_signup_reply
 
 FOOTER_BOX = "newsletter-box"

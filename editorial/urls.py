@@ -1,6 +1,6 @@
 from django.urls import include, path, re_path, register_converter
 
-from catalog.converters import MonthConverter, YearConverter
+from core.converters import MonthConverter, YearConverter
 from editorial import views
 
 register_converter(YearConverter, "year")

@@ -2,11 +2,11 @@ from collections import OrderedDict
 
 from django.shortcuts import get_object_or_404, render
 
-from catalog import structured_data
-from catalog.caching import cache_public_page
 from catalog.models import OperatingSystem, Runtime
-from catalog.structured_data import page_context
-from catalog.workflow import visible_to
+from core import structured_data
+from core.caching import cache_public_page
+from core.structured_data import page_context
+from core.workflow import visible_to
 from editorial.models import (
     Article,
     Author,

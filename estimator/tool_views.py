@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from catalog import snapshot
-from catalog.caching import cache_public_page
-from catalog.charts import nice_step
 from catalog.models import ApiPrice, CloudOffer
-from catalog.structured_data import page_context
-from catalog.views import partial_or_page
+from core.caching import cache_public_page
+from core.charts import nice_step
+from core.partials import partial_or_page
+from core.structured_data import page_context
 from estimator import bridge, choose, costs
 from estimator.tool_forms import PRESETS, ChooseGpuForm, CostForm
 

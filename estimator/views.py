@@ -4,10 +4,10 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from catalog.caching import cache_public_page
 from catalog.models import Hardware, Model, QuantFormat
-from catalog.structured_data import page_context
-from catalog.views import partial_or_page
+from core.caching import cache_public_page
+from core.partials import partial_or_page
+from core.structured_data import page_context
 from estimator import bridge
 from estimator.forms import RUNTIMES, ApiEstimateForm, EstimateForm
 from estimator.methodology import methodology_context

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from catalog.admin_workflow import STATUS_ACTIONS, ReviewAgeFilter, mark_reviewed_by_me
+from core.admin_workflow import STATUS_ACTIONS, ReviewAgeFilter, mark_reviewed_by_me
 from glossary.models import Term
 
 

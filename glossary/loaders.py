@@ -4,7 +4,7 @@ learn articles and quick answers named on either side."""
 from collections import defaultdict
 from pathlib import Path
 
-from catalog.seeding import SeedError, save_by_key
+from core.seeding import SeedError, save_by_key
 from editorial import loaders as editorial_loaders
 from editorial.loaders import Catalog, read_entries, set_many
 from editorial.models import Article, BuyerGuide, ErrorEntry, QuickAnswer

@@ -2,8 +2,8 @@ import copy
 
 import pytest
 
-from catalog.caching import bump_content_version
 from catalog.models import Benchmark, Hardware, Model, Runtime, RuntimeInstall
+from core.caching import bump_content_version
 
 pytestmark = pytest.mark.django_db
 

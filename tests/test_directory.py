@@ -210,7 +210,7 @@ def test_bad_benchmark_dates_are_ignored_with_a_note(client, dated_benchmarks):
 
 
 def test_chart_has_one_labelled_bar_per_row():
-    from catalog.charts import horizontal_bar_chart
+    from core.charts import horizontal_bar_chart
 
     chart = horizontal_bar_chart(
         "T", "D", "tokens/s", [("A", 10, False), ("B", 120, True), ("C", None, False)]
@@ -221,7 +221,7 @@ def test_chart_has_one_labelled_bar_per_row():
 
 
 def test_long_chart_labels_keep_the_parts_that_tell_bars_apart(client):
-    from catalog.charts import fit_label
+    from core.charts import fit_label
 
     label = "Apple M3 Max (16-core CPU / 40-core GPU) · Meta Llama 3 8B Q4_K_M · 4096"
     short = fit_label(label, 390)

@@ -12,9 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from tablib import Dataset
 
-from catalog.charts import horizontal_bar_chart, nice_step
 from catalog.models import Benchmark, Hardware, Model, QuantFormat, Runtime
 from catalog.resources import BenchmarkResource
+from core.charts import horizontal_bar_chart, nice_step
 
 pytestmark = pytest.mark.django_db
 

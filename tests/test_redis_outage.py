@@ -11,8 +11,8 @@ from django.test import override_settings
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from catalog.models import Benchmark
-from catalog.redis_cache import CacheBypassed
 from config.settings import redis_cache
+from core.redis_cache import CacheBypassed
 from editorial.models import ContactMessage
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from catalog.loaders import DATA_DIR
 from catalog.models import OperatingSystem, Runtime, RuntimeInstall
-from catalog.seeding import DATA_DIR
 
 pytestmark = pytest.mark.django_db
 

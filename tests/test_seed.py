@@ -3,8 +3,8 @@ import shutil
 import pytest
 from django.core.management import CommandError, call_command
 
+from catalog.loaders import DATA_DIR
 from catalog.models import Benchmark, Hardware, Model, QuantFormat, Runtime, Vendor
-from catalog.seeding import DATA_DIR
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,7 @@ def test_bad_row_names_file_line_and_reason_and_loads_nothing(data_copy, old, ne
 def test_json_entries_share_the_csv_rows_date_and_lookup_errors(tmp_path):
     import json
 
-    from catalog.seeding import SeedError
+    from core.seeding import SeedError
     from editorial.loaders import read_entries
 
     path = tmp_path / "pulse.json"

@@ -3,7 +3,7 @@ resolves to a current value."""
 
 import pytest
 
-from catalog.workflow import Publishable
+from core.workflow import Publishable
 from editorial.models import (
     Article,
     Author,

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from catalog.seeding import SeedError, SeedReport
+from core.seeding import SeedError, SeedReport
 
 # Order matters: editorial content names catalog rows and authors; glossary terms name both.
 SEEDED_APPS = ["catalog", "editorial", "glossary"]

@@ -16,8 +16,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.text import slugify
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-
 
 class SeedError(Exception):
     def __init__(self, path, line, reason):

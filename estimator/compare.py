@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from catalog import snapshot
-from catalog.charts import horizontal_bar_chart
+from core.charts import horizontal_bar_chart
 from estimator import bridge
 from estimator.constants import DEFAULT_CONTEXT_TOKENS, DEFAULT_QUANT_NAME
 from estimator.matrix import popular_text_models

@@ -4,7 +4,7 @@ answers, and forms that must pause."""
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.template.loader import render_to_string
 
-from editorial.ratelimit import RateLimitUnavailable
+from core.ratelimit import RateLimitUnavailable
 
 
 class RejectNullBytesMiddleware:

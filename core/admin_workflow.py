@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from catalog.workflow import Publishable
+from core.workflow import Publishable
 
 
 @admin.action(description="Publish selected items")

@@ -21,7 +21,7 @@ from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 from simple_history.models import HistoricalChanges
 
-from catalog.workflow import Publishable
+from core.workflow import Publishable
 
 VERSION_KEY = "site:content-version"
 PAGE_TIMEOUT_SECONDS = 600
