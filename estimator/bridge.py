@@ -7,6 +7,7 @@ community, scaled or estimated), source and range. Nothing else decides which sp
 sees, so two pages cannot disagree about one question.
 """
 
+import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from urllib.parse import urlencode
@@ -302,7 +303,7 @@ def strongest_speed(catalog, hardware, model, quant, attribute, tokens, estimate
         value = getattr(best, attribute)
         basis = "measured" if best.verified else "community"
         return Speed(value, *_keeping_spread(value, estimated), basis, best.source_url, best)
-    reference = _reference_measurement(catalog, hardware, model, quant)
+    reference = _reference_measurement(catalog, hardware, model, quant, tokens)
     ratio = _scale(reference, hardware, attribute) if reference else None
     if ratio is None or not getattr(reference, attribute):
         return estimated
@@ -312,15 +313,26 @@ def strongest_speed(catalog, hardware, model, quant, attribute, tokens, estimate
     )
 
 
-def _reference_measurement(catalog, hardware, model, quant):
-    """The verified single-GPU decode measurement of this model and quant on other hardware
-    that scaling starts from: the shortest context, then the oldest row."""
+def _reference_measurement(catalog, hardware, model, quant, tokens):
+    """The verified single-GPU measurement of this model and quant on other hardware that
+    scaling starts from: the same kind of hardware on the same backend first, then the nearest
+    memory bandwidth (a ratio near 1 extrapolates least), then the nearest context."""
     elsewhere = [
         b
         for b in catalog.measurements(model, quant)
         if b.verified and b.gpu_count == 1 and b.hardware_id != hardware.pk and b.decode_tok_s
     ]
-    return min(elsewhere, key=lambda b: (b.context_tokens, b.pk), default=None)
+
+    def distance(b):
+        source = b.hardware
+        return (
+            (source.kind, source.backend) != (hardware.kind, hardware.backend),
+            abs(math.log(source.bandwidth_gb_s / hardware.bandwidth_gb_s)),
+            abs(b.context_tokens - tokens),
+            b.pk,
+        )
+
+    return min(elsewhere, key=distance, default=None)
 
 
 def _scale(reference, hardware, attribute):

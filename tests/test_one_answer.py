@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from catalog.models import Hardware, Model
+from catalog.models import Benchmark, Hardware, Model
 from editorial.models import BuyerGuide
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +112,21 @@ def test_the_model_matrix_shows_the_basis_will_it_run_shows(client, hardware, ba
     assert cells[query] == (api["value"], basis)
     page = client.get(f"/will-it-run/?{query}").content.decode()
     assert f'<data class="speed" value="{api["value"]}" data-basis="{basis}">' in page
+
+
+def test_a_scaled_speed_starts_from_the_nearest_comparable_card(client):
+    """The RTX 5090 has no Llama 3 8B measurement: its figure scales the RTX 4090's 4k-context
+    run (the GeForce card nearest in bandwidth) by 1,792 / 1,008 GB/s, not a workstation or
+    data-centre card's run at another context."""
+    query = "hardware=rtx-5090&model=llama-3-8b&quant=Q4_K_M&context=4096"
+    speed = client.get(f"/api/v1/estimate?{query}").json()["decode_tok_s"]
+    reference = Benchmark.objects.get(
+        hardware__slug="rtx-4090",
+        model__slug="llama-3-8b",
+        quant__name="Q4_K_M",
+        context_tokens=4096,
+        gpu_count=1,
+    )
+    assert speed["basis"] == "scaled"
+    assert speed["source_url"] == reference.source_url
+    assert speed["value"] == round(reference.decode_tok_s * 1792 / 1008, 1)
