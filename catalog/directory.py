@@ -12,7 +12,6 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.utils.text import Truncator
 
-from catalog import snapshot
 from catalog.filters import BENCHMARK_SORTS, HARDWARE_SORTS, MODEL_SORTS
 from catalog.models import SIZE_CLASSES, Benchmark, Hardware, Model, Runtime
 from core.charts import horizontal_bar_chart
@@ -84,19 +83,12 @@ def hardware_listing(form):
         if model is None:
             notices.append(f"Ignored the runs-model filter: no model called {slug!r}.")
     quant = form.value("runs_quant")
-    estimates = {}
     if model:
         quant = quant or bridge.default_quant()
-        catalog, calibration = snapshot.current(), bridge.current_calibration()
-        estimates = {
-            hw.pk: bridge.answer(
-                bridge.Question(model, quant, hw), catalog=catalog, calibration=calibration
-            )
-            for hw in rows
-        }
-        rows = [hw for hw in rows if estimates[hw.pk].verdict == "fits"]
-        for hw in rows:
-            hw.estimate = estimates[hw.pk]
+        answers = bridge.answers(bridge.Question(model, quant, hw) for hw in rows)
+        for hw, answer in zip(rows, answers, strict=True):
+            hw.estimate = answer
+        rows = [hw for hw in rows if hw.estimate.verdict == "fits"]
     if sort == "speed":
         if model:
             rows.sort(key=lambda hw: -(hw.estimate.decode_tok_s or 0))
@@ -138,16 +130,10 @@ def model_listing(form):
             )
         else:
             quant = bridge.default_quant()
-            catalog, calibration = snapshot.current(), bridge.current_calibration()
-            estimates = {
-                m.pk: bridge.answer(
-                    bridge.Question(m, quant, hardware), catalog=catalog, calibration=calibration
-                )
-                for m in rows
-            }
-            rows = [m for m in rows if estimates[m.pk].verdict == "fits"]
-            for model in rows:
-                model.estimate = estimates[model.pk]
+            answers = bridge.answers(bridge.Question(m, quant, hardware) for m in rows)
+            for model, answer in zip(rows, answers, strict=True):
+                model.estimate = answer
+            rows = [m for m in rows if m.estimate.verdict == "fits"]
     families = {m.family for m in Model.objects.for_listing()}
     return {
         "page": _page(rows, form),
@@ -367,18 +353,11 @@ def model_sizes(model, quants, files):
 def minimum_hardware(model, quants, hardware):
     """For each quant, the cheapest published hardware that runs the model entirely in its
     memory at the default context, and the smallest-memory one."""
-    catalog, calibration = snapshot.current(), bridge.current_calibration()
     hardware = [hw for hw in hardware if hw.memory_gb]
     rows = []
     for quant in quants:
-        fitting = [
-            hw
-            for hw in hardware
-            if bridge.answer(
-                bridge.Question(model, quant, hw), catalog=catalog, calibration=calibration
-            ).verdict
-            == "fits"
-        ]
+        answers = bridge.answers(bridge.Question(model, quant, hw) for hw in hardware)
+        fitting = [a.question.hardware for a in answers if a.verdict == "fits"]
         priced = [hw for hw in fitting if hw.price_usd]
         rows.append(
             {

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
-from catalog import snapshot
 from catalog.offers import Offer
 from core import structured_data
 from core.caching import cache_public_page
@@ -32,8 +31,6 @@ class PickRow:
 
 
 def _guide_page(request, guide, crumbs, canonical_path=None):
-    catalog = snapshot.current()
-    calibration = bridge.current_calibration()
     quant = guide.quant or bridge.default_quant()
     models = list(guide.reference_models.all())
     picks = [p for p in guide.picks.all() if p.hardware.is_published]
@@ -41,21 +38,15 @@ def _guide_page(request, guide, crumbs, canonical_path=None):
     offers = {}
     for offer in Offer.objects.fresh().filter(hardware__in=[p.hardware_id for p in picks]):
         offers.setdefault(offer.hardware_id, []).append(offer)
+    # One call for the whole table, consumed pick by pick in the same order.
+    answers = iter(
+        bridge.answers(bridge.Question(m, quant, p.hardware) for p in picks for m in models)
+    )
     rows = [
         PickRow(
             pick,
             render_content(pick.verdict, references),
-            [
-                (
-                    m,
-                    bridge.answer(
-                        bridge.Question(m, quant, pick.hardware),
-                        catalog=catalog,
-                        calibration=calibration,
-                    ),
-                )
-                for m in models
-            ],
+            [(m, next(answers)) for m in models],
             offers.get(pick.hardware_id, []),
         )
         for pick in picks

@@ -255,6 +255,7 @@ class Speed:
     basis: str  # measured | community | scaled | estimated
     source_url: str = ""
     benchmark: object = None
+    scaled_by: str = ""  # scaled speeds: the ratio applied ("bandwidth", "FP16 compute")
 
     @property
     def basis_label(self):
@@ -308,9 +309,9 @@ def strongest_speed(catalog, hardware, model, quant, attribute, tokens, estimate
     if ratio is None or not getattr(reference, attribute):
         return estimated
     value = getattr(reference, attribute) * ratio
-    return Speed(
-        value, *_keeping_spread(value, estimated), "scaled", reference.source_url, reference
-    )
+    scaled_by = "bandwidth" if attribute == "decode_tok_s" else "FP16 compute"
+    low, high = _keeping_spread(value, estimated)
+    return Speed(value, low, high, "scaled", reference.source_url, reference, scaled_by)
 
 
 def _reference_measurement(catalog, hardware, model, quant, tokens):
@@ -499,9 +500,16 @@ class Answer:
         }
 
 
+def answers(questions) -> list[Answer]:
+    """`answer` for many questions (a matrix, a list), reading the catalog snapshot and the
+    calibration once."""
+    catalog, calibration = snapshot.current(), current_calibration()
+    return [answer(q, catalog=catalog, calibration=calibration) for q in questions]
+
+
 def answer(question: Question, *, catalog=None, calibration=None) -> Answer:
     """The estimate and the speeds to show for one question. Callers asking many questions at
-    once pass the catalog snapshot and the (Calibration, run) pair they already hold."""
+    once use `answers`, or pass the catalog snapshot and (Calibration, run) pair they hold."""
     catalog = catalog or snapshot.current()
     calibration, run = calibration or current_calibration()
     request = question.request()

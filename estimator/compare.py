@@ -115,16 +115,11 @@ def build(slugs, quant_name=DEFAULT_QUANT_NAME, context=DEFAULT_CONTEXT_TOKENS):
             "low",
         ),
     ]
-    catalog, calibration = snapshot.current(), bridge.current_calibration()
-    for model in popular_text_models(catalog):
-        cells = [
-            bridge.answer(
-                bridge.Question(model, quant, hw, context=context, memory_gb=gb),
-                catalog=catalog,
-                calibration=calibration,
-            )
+    for model in popular_text_models(snapshot.current()):
+        cells = bridge.answers(
+            bridge.Question(model, quant, hw, context=context, memory_gb=gb)
             for _slug, hw, gb in comparison.items
-        ]
+        )
         flags = _best_flags([c.decode_tok_s for c in cells], "high")
         comparison.model_rows.append((model, list(zip(cells, flags, strict=True))))
     bars = []

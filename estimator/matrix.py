@@ -30,21 +30,11 @@ def popular_text_models(catalog):
 
 def hardware_matrix(hw, memory_gb=None):
     """Popular text models × a few GGUF quants on one piece of hardware."""
-    catalog, calibration = snapshot.current(), bridge.current_calibration()
+    catalog = snapshot.current()
     quants = _quants(catalog, HARDWARE_PAGE_QUANTS)
     memory_gb = memory_gb if memory_gb != hw.memory_gb else None
     rows = [
-        (
-            model,
-            [
-                bridge.answer(
-                    bridge.Question(model, quant, hw, memory_gb=memory_gb),
-                    catalog=catalog,
-                    calibration=calibration,
-                )
-                for quant in quants
-            ],
-        )
+        (model, bridge.answers(bridge.Question(model, q, hw, memory_gb=memory_gb) for q in quants))
         for model in popular_text_models(catalog)
     ]
     return Matrix([q.name for q in quants], rows)
@@ -53,22 +43,14 @@ def hardware_matrix(hw, memory_gb=None):
 def model_matrix(model, all_hardware=None):
     """GGUF quants × popular hardware for one model. Hardware rows the caller already fetched
     may be passed in, so a page reads the table once."""
-    catalog, calibration = snapshot.current(), bridge.current_calibration()
+    catalog = snapshot.current()
     if all_hardware is None:
         all_hardware = catalog.hardware.values()
     hardware = sorted(
         (hw for hw in all_hardware if hw.popular), key=lambda hw: (hw.memory_gb or 0, hw.name)
     )
     rows = [
-        (
-            quant,
-            [
-                bridge.answer(
-                    bridge.Question(model, quant, hw), catalog=catalog, calibration=calibration
-                )
-                for hw in hardware
-            ],
-        )
+        (quant, bridge.answers(bridge.Question(model, quant, hw) for hw in hardware))
         for quant in _quants(catalog, MATRIX_QUANT_NAMES)
     ]
     return Matrix([hw.name for hw in hardware], rows)

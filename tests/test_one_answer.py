@@ -130,3 +130,13 @@ def test_a_scaled_speed_starts_from_the_nearest_comparable_card(client):
     assert speed["basis"] == "scaled"
     assert speed["source_url"] == reference.source_url
     assert speed["value"] == round(reference.decode_tok_s * 1792 / 1008, 1)
+
+
+def test_a_scaled_prefill_says_it_was_scaled_by_compute(client):
+    """Decode scales by the bandwidth ratio, prompt processing by the FP16 compute ratio; the
+    page says which for each figure."""
+    query = "hardware=rtx-5090&model=llama-3-8b&quant=Q4_K_M&context=4096"
+    body = client.get(f"/api/v1/estimate?{query}").json()
+    assert body["decode_tok_s"]["basis"] == body["prefill_tok_s"]["basis"] == "scaled"
+    html = client.get(f"/will-it-run/?{query}").content.decode()
+    assert "by the bandwidth ratio" in html and "by the FP16 compute ratio" in html
