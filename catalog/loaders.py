@@ -18,6 +18,7 @@ from catalog.models import (
     Runtime,
     RuntimeInstall,
     RuntimeKind,
+    UseCase,
     Vendor,
 )
 from core.seeding import read_rows, save_by_key, slug_for
@@ -40,6 +41,24 @@ def load_vendors(report, data_dir=DATA_DIR):
         )
 
 
+def _backends(row):
+    backends = row.items("backends")
+    for backend in backends:
+        if backend not in BACKENDS:
+            row.fail(f"'backends' must name backends from {', '.join(sorted(BACKENDS))}, got {backend!r}")
+    return backends
+
+
+def _use_cases(row):
+    use_cases = row.items("use_cases")
+    for use_case in use_cases:
+        if use_case not in UseCase.values:
+            row.fail(f"'use_cases' must be from {', '.join(UseCase.values)}, got {use_case!r}")
+    if use_cases and not row.text("use_cases_source"):
+        row.fail("'use_cases' need 'use_cases_source', the model card that states them")
+    return use_cases
+
+
 def load_hardware(report, data_dir=DATA_DIR):
     vendors = {vendor.name: vendor for vendor in Vendor.objects.all()}
     for row in read_rows(data_dir / "hardware.csv"):
@@ -58,6 +77,10 @@ def load_hardware(report, data_dir=DATA_DIR):
             "launch_msrp_usd": row.decimal("launch_msrp_usd"),
             "interface": row.text("interface"),
             "backend": row.choice("backend", BACKENDS),
+            "backends": _backends(row),
+            "fp16_tflops_printed": row.number("fp16_tflops_printed"),
+            "fp16_tflops_convention": row.text("fp16_tflops_convention"),
+            "gpu_working_set_gb": row.number("gpu_working_set_gb"),
             "memory_options_gb": [int(float(v)) for v in row.items("memory_options_gb")],
             "source_url": row.sources(),
             "notes": row.text("notes"),
@@ -114,6 +137,14 @@ def load_models(report, data_dir=DATA_DIR):
             "license": row.text("license", True),
             "release_date": row.date("release_date"),
             "hf_repo": row.text("hf_repo"),
+            "use_cases": _use_cases(row),
+            "use_cases_source_url": row.text("use_cases_source"),
+            "ollama_tag": row.text("ollama_tag"),
+            "ollama_source_url": row.text("ollama_source"),
+            "gguf_repo": row.text("gguf_repo"),
+            "mlx_repo": row.text("mlx_repo"),
+            "mmproj_gb": row.number("mmproj_gb"),
+            "aux_weights_gb": row.number("aux_weights_gb"),
             "source_url": row.sources(),
             "notes": row.text("notes"),
             "popular": row.flag("popular"),
@@ -212,12 +243,16 @@ def load_benchmarks(report, data_dir=DATA_DIR):
             "model": row.lookup("model", models, "model"),
             "quant": row.lookup("quant", quants, "quant format"),
             "runtime": row.lookup("runtime", runtimes, "runtime"),
+            "backend": row.choice("backend", BACKENDS, required=False),
             "context_tokens": row.integer("context_tokens", required=True),
+            "depth": row.number("depth", positive=False, kind=int) or 0,
             "source_url": row.sources(),
         }
         values = {
             "runtime_version": row.text("runtime_version"),
             "batch_size": row.integer("batch_size") or 1,
+            "prompt_tokens": row.integer("prompt_tokens"),
+            "flash_attention": row.optional_flag("flash_attention"),
             "decode_tok_s": decode,
             "prefill_tok_s": prefill,
             "peak_memory_gb": row.number("peak_memory_gb"),

@@ -56,6 +56,21 @@ class Backend(models.TextChoices):
     CPU = "cpu", "CPU"
 
 
+class Condition(models.TextChoices):
+    NEW = "new", "New"
+    USED = "used", "Used"
+
+
+class UseCase(models.TextChoices):
+    CHAT = "chat", "Chat"
+    CODING = "coding", "Coding"
+    REASONING = "reasoning", "Reasoning"
+    VISION = "vision", "Vision"
+    IMAGE = "image", "Image generation"
+    SPEECH = "speech", "Speech"
+    EMBEDDING = "embedding", "Embeddings"
+
+
 class HardwareQuerySet(PublishableQuerySet):
     def for_listing(self):
         return self.published().select_related("vendor")
@@ -95,7 +110,28 @@ class Hardware(SourcedMixin, Publishable):
     street_price_date = models.DateField(null=True, blank=True)
     street_price_source_url = models.URLField(max_length=500, blank=True)
     interface = models.CharField(max_length=60, blank=True)
-    backend = models.CharField(max_length=10, choices=Backend.choices)
+    backend = models.CharField(
+        max_length=10, choices=Backend.choices, help_text="The usual backend for this hardware."
+    )
+    backends = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Every backend this hardware runs, the usual one first; empty means only 'backend'.",
+    )
+    fp16_tflops_printed = models.FloatField(
+        null=True, blank=True, help_text="The compute figure exactly as the vendor printed it."
+    )
+    fp16_tflops_convention = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="What the printed figure counts, e.g. 'FP16 sparse', 'FP16 accumulate'.",
+    )
+    gpu_working_set_gb = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Unified memory: the GPU working set the OS recommends (Apple's "
+        "recommendedMaxWorkingSetSize), GB.",
+    )
     memory_options_gb = models.JSONField(
         default=list, blank=True, help_text="Memory configurations sold (Apple Silicon, APUs)."
     )
@@ -134,6 +170,12 @@ class Hardware(SourcedMixin, Publishable):
         return [(f"{self.slug}-{gb}gb", gb) for gb in self.memory_options_gb]
 
     @property
+    def backend_set(self):
+        """Backends this hardware runs, the usual one first."""
+        rest = [b for b in self.backends if b != self.backend]
+        return [self.backend, *rest]
+
+    @property
     def price_usd(self):
         """The street price when known, otherwise the launch MSRP."""
         return self.street_price_usd or self.launch_msrp_usd
@@ -152,6 +194,9 @@ class PricePoint(models.Model):
     price_usd = models.DecimalField(max_digits=9, decimal_places=2)
     observed_on = models.DateField()
     retailer = models.CharField(max_length=80, blank=True)
+    condition = models.CharField(
+        max_length=4, choices=Condition.choices, default=Condition.NEW
+    )
     source_url = models.URLField(max_length=500)
 
     class Meta:
@@ -187,12 +232,14 @@ class AttentionKind(models.TextChoices):
     GQA = "gqa", "Grouped-query (GQA)"
     MLA = "mla", "Multi-head latent (MLA)"
     SLIDING = "sliding", "Sliding window / local-global"
+    HYBRID = "hybrid", "Hybrid linear / full attention"
 
 
 class Modality(models.TextChoices):
     TEXT = "text", "Text"
     IMAGE = "image", "Image generation"
     SPEECH = "speech", "Speech recognition"
+    EMBEDDING = "embedding", "Embeddings"
 
 
 class ModelQuerySet(PublishableQuerySet):
@@ -242,6 +289,30 @@ class Model(SourcedMixin, Publishable):
     license = models.CharField(max_length=200)
     release_date = models.DateField(null=True, blank=True)
     hf_repo = models.CharField(max_length=200, blank=True)
+    use_cases = models.JSONField(
+        default=list, blank=True, help_text="What the model is for: chat, coding, reasoning, ..."
+    )
+    use_cases_source_url = models.URLField(
+        max_length=500, blank=True, help_text="Model card stating those uses."
+    )
+    ollama_tag = models.CharField(
+        max_length=120, blank=True, help_text="Tag in the Ollama library, e.g. 'llama3.1:8b'."
+    )
+    ollama_source_url = models.URLField(max_length=500, blank=True)
+    gguf_repo = models.CharField(
+        max_length=200, blank=True, help_text="Hugging Face repo of the GGUF files."
+    )
+    mlx_repo = models.CharField(
+        max_length=200, blank=True, help_text="Hugging Face repo of the MLX weights."
+    )
+    mmproj_gb = models.FloatField(
+        null=True, blank=True, help_text="Vision projector (mmproj) file size, GB."
+    )
+    aux_weights_gb = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Other weights loaded alongside (e.g. FLUX's T5 text encoder), GB.",
+    )
     source_url = models.TextField()
     notes = models.TextField(blank=True)
     popular = models.BooleanField(default=False, help_text="Shown in matrices on hardware pages.")
@@ -472,7 +543,9 @@ BENCHMARK_IDENTITY = (
     "model",
     "quant",
     "runtime",
+    "backend",
     "context_tokens",
+    "depth",
     "source_url",
 )
 
@@ -510,6 +583,19 @@ class Benchmark(Publishable):
         help_text="Prompt length for prefill, generated length for decode (llama-bench pN/nN)."
     )
     batch_size = models.PositiveSmallIntegerField(default=1)
+    backend = models.CharField(
+        max_length=10,
+        choices=Backend.choices,
+        blank=True,
+        help_text="Backend the run used; empty means the hardware's usual one.",
+    )
+    prompt_tokens = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Prompt length of the prefill figure (llama-bench -p)."
+    )
+    depth = models.PositiveIntegerField(
+        default=0, help_text="Tokens already in the context when measured (llama-bench -d)."
+    )
+    flash_attention = models.BooleanField(null=True, blank=True)
     decode_tok_s = models.FloatField(null=True, blank=True)
     prefill_tok_s = models.FloatField(null=True, blank=True)
     peak_memory_gb = models.FloatField(null=True, blank=True)

@@ -29,6 +29,9 @@ class Offer(models.Model):
     price = models.DecimalField(max_digits=10, decimal_places=2)
     currency = models.CharField(max_length=3, default="USD")
     in_stock = models.BooleanField(default=True)
+    condition = models.CharField(
+        max_length=4, choices=[("new", "New"), ("used", "Used")], default="new"
+    )
     last_checked = models.DateField(default=datetime.date.today)
     clicks = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords()
