@@ -45,7 +45,8 @@ def _backends(row):
     backends = row.items("backends")
     for backend in backends:
         if backend not in BACKENDS:
-            row.fail(f"'backends' must name backends from {', '.join(sorted(BACKENDS))}, got {backend!r}")
+            choices = ", ".join(sorted(BACKENDS))
+            row.fail(f"'backends' must be from {choices}, got {backend!r}")
     return backends
 
 

@@ -116,7 +116,7 @@ class Hardware(SourcedMixin, Publishable):
     backends = models.JSONField(
         default=list,
         blank=True,
-        help_text="Every backend this hardware runs, the usual one first; empty means only 'backend'.",
+        help_text="Every backend this hardware runs, usual one first; empty: only 'backend'.",
     )
     fp16_tflops_printed = models.FloatField(
         null=True, blank=True, help_text="The compute figure exactly as the vendor printed it."
