@@ -16,7 +16,13 @@ from catalog import snapshot
 from catalog.models import Benchmark, Hardware, Model, QuantFormat
 from estimator import choose, engine, guidance
 from estimator.calibration import Calibration, fit_calibration
-from estimator.constants import DEFAULT_CONTEXT_TOKENS, DEFAULT_QUANT_NAME, RUNTIMES
+from estimator.compatibility import BACKENDS_BY_KIND, option_conflicts, usual_backend
+from estimator.constants import (
+    DEFAULT_CONTEXT_TOKENS,
+    DEFAULT_PROMPT_TOKENS,
+    DEFAULT_QUANT_NAME,
+    RUNTIMES,
+)
 from estimator.memory import kv_cache_bytes, weights_bytes
 from estimator.models import CalibrationRun
 from estimator.specs import HardwareSpec, Measurement, ModelSpec, QuantSpec, hardware_spec
@@ -51,7 +57,7 @@ def spec_for(row, **options):
             memory_gb=options.pop("memory_gb", None) or row.memory_gb,
             bandwidth_gb_s=row.bandwidth_gb_s,
             fp16_tflops=row.fp16_tflops,
-            backend=row.backend,
+            backend=options.pop("backend", None) or row.backend,
             name=row.slug,
             **options,
         )
@@ -153,6 +159,12 @@ class Question:
     visitor typed that replace the catalog's (kind, memory_gb, bandwidth_gb_s, fp16_tflops), or
     describe the whole machine when hardware is None; with any raw value, measurements of the
     catalog row no longer describe the question, so only the estimate is shown.
+
+    backend None is the hardware's usual one for the runtime (`resolved_backend`);
+    prompt_tokens None is DEFAULT_PROMPT_TOKENS (within what the context leaves); depth is the
+    tokens already in the context before the prompt (llama-bench -d). other_gpus adds cards of
+    other types beside gpu_count x hardware: ((Hardware, count), ...). Impossible combinations
+    raise ValueError with the message `compatibility.option_conflicts` gives the forms.
     """
 
     model: Model
@@ -170,10 +182,62 @@ class Question:
     model_overrides: dict = field(default_factory=dict)
     bits_per_weight: float | None = None
     assumed: tuple = ()
+    backend: str | None = None
+    prompt_tokens: int | None = None
+    depth: int = 0
+    offload: str = "auto"
+    split_mode: str = "layer"
+    other_gpus: tuple = ()
+
+    def __post_init__(self):
+        problems = self.conflicts()
+        if problems:
+            raise ValueError(problems[0].message)
+
+    def conflicts(self):
+        """Impossible combinations of this question's options (see option_conflicts)."""
+        hardware = self.hardware
+        kind = hardware.kind if hardware else self.raw_hardware.get("kind")
+        return option_conflicts(
+            runtime=self.runtime,
+            backend=self.backend,
+            backend_set=self.backend_set,
+            hardware_name=hardware.name if hardware else "Custom hardware",
+            hardware_kind=kind,
+            offload=self.offload,
+            split_mode=self.split_mode,
+            gpu_count=self.gpu_count + sum(count for _, count in self.other_gpus),
+            mixed_kinds=tuple(gpu.kind for gpu, _ in self.other_gpus),
+            model_is_moe=self.model.is_moe,
+            context=self.context_tokens,
+            prompt_tokens=self.prompt_tokens,
+            depth=self.depth,
+        )
+
+    @property
+    def backend_set(self):
+        """Backends this hardware runs, usual one first."""
+        if self.hardware is not None:
+            return tuple(self.hardware.backend_set)
+        return BACKENDS_BY_KIND.get(self.raw_hardware.get("kind"), ())
+
+    @property
+    def resolved_backend(self):
+        """The chosen backend, else the hardware's usual one for the runtime."""
+        if self.backend:
+            return self.backend
+        return usual_backend(self.backend_set, self.runtime) if self.backend_set else None
 
     @property
     def context_tokens(self):
         return self.context or default_context(self.model)
+
+    @property
+    def prompt_tokens_used(self):
+        """The prompt length asked for, else the default within what the context leaves."""
+        if self.prompt_tokens:
+            return self.prompt_tokens
+        return max(min(DEFAULT_PROMPT_TOKENS, self.context_tokens - self.depth), 1)
 
     @property
     def is_raw(self):
@@ -182,6 +246,7 @@ class Question:
             or bool(self.raw_hardware)
             or bool(self.model_overrides)
             or self.bits_per_weight is not None
+            or bool(self.other_gpus)
         )
 
     @property
@@ -203,6 +268,19 @@ class Question:
             params["runtime"] = self.runtime
         if self.kv_cache_type != "f16":
             params["kv_cache_type"] = self.kv_cache_type
+        if self.backend and self.backend != usual_backend(self.backend_set, self.runtime):
+            params["backend"] = self.backend
+        if self.prompt_tokens:
+            params["prompt_tokens"] = self.prompt_tokens
+        if self.depth:
+            params["depth"] = self.depth
+        if self.offload != "auto":
+            params["offload"] = self.offload
+        if self.split_mode != "layer":
+            params["split_mode"] = self.split_mode
+        if self.other_gpus:
+            cards = [(self.hardware, self.gpu_count), *self.other_gpus]
+            params["gpus"] = ",".join(f"{gpu.slug}:{count}" for gpu, count in cards)
         return urlencode(params)
 
     def hardware_spec(self) -> HardwareSpec:
@@ -211,6 +289,7 @@ class Question:
             "system_ram_gb": self.system_ram_gb,
             "system_ram_bandwidth_gb_s": self.system_ram_bandwidth_gb_s,
             "drives_display": self.drives_display,
+            "backend": self.resolved_backend,
         }
         raw = self.raw_hardware
         if self.hardware is None:
@@ -226,7 +305,11 @@ class Question:
             self.hardware, memory_gb=raw.get("memory_gb") or self.memory_gb, **options
         )
         changes = {k: raw[k] for k in ("bandwidth_gb_s", "fp16_tflops") if raw.get(k)}
-        return replace(spec, **changes)
+        secondary = None
+        for gpu, count in reversed(self.other_gpus):
+            card = spec_for(gpu, gpu_count=count, backend=self.resolved_backend)
+            secondary = replace(card, secondary=secondary)
+        return replace(spec, secondary=secondary, **changes)
 
     def request(self) -> engine.EstimateRequest:
         quant = spec_for(self.quant)
@@ -239,6 +322,10 @@ class Question:
             context_tokens=self.context_tokens,
             kv_cache_type=self.kv_cache_type,
             runtime=self.runtime,
+            prompt_tokens=self.prompt_tokens_used,
+            depth=self.depth,
+            offload=self.offload,
+            split_mode=self.split_mode,
         )
 
 
@@ -289,21 +376,29 @@ def _keeping_spread(value, estimated):
     return value * estimated.low / estimated.value, value * estimated.high / estimated.value
 
 
-def strongest_speed(catalog, hardware, model, quant, attribute, tokens, estimated):
+def strongest_speed(
+    catalog, hardware, model, quant, attribute, tokens, estimated, *, backend=None, depth=0
+):
     """The strongest basis for one speed of a single-GPU run that fits: a measurement of this
-    exact setup (verified first, then the nearest context), else a verified single-GPU
-    measurement of the same model and quant on other hardware scaled by bandwidth (decode) or
-    compute (prefill), else the estimate."""
+    exact setup (same backend and depth; verified first, then the nearest context), else a
+    verified single-GPU measurement of the same model and quant on other hardware scaled by
+    bandwidth (decode) or compute (prefill), else the estimate."""
+    backend = backend or hardware.backend
     here = [
         b
         for b in catalog.measurements(model, quant, hardware)
-        if b.gpu_count == 1 and getattr(b, attribute)
+        if b.gpu_count == 1
+        and getattr(b, attribute)
+        and (b.backend or hardware.backend) == backend
+        and b.depth == depth
     ]
     if here:
         best = min(here, key=lambda b: (not b.verified, abs(b.context_tokens - tokens), b.pk))
         value = getattr(best, attribute)
         basis = "measured" if best.verified else "community"
         return Speed(value, *_keeping_spread(value, estimated), basis, best.source_url, best)
+    if backend != hardware.backend or depth:
+        return estimated  # scaling starts from runs on the usual backend at depth 0
     reference = _reference_measurement(catalog, hardware, model, quant, tokens)
     ratio = _scale(reference, hardware, attribute) if reference else None
     if ratio is None or not getattr(reference, attribute):
@@ -350,10 +445,13 @@ def _speeds(question, request, estimate, catalog):
     if estimate.verdict != "fits" or question.gpu_count != 1 or question.is_raw:
         return decode, prefill
     hw, model, quant = question.hardware, question.model, question.quant
+    setup = {"backend": request.hardware.backend, "depth": request.depth}
     return (
-        strongest_speed(catalog, hw, model, quant, "decode_tok_s", request.context_tokens, decode),
         strongest_speed(
-            catalog, hw, model, quant, "prefill_tok_s", request.prompt_tokens, prefill
+            catalog, hw, model, quant, "decode_tok_s", request.context_tokens, decode, **setup
+        ),
+        strongest_speed(
+            catalog, hw, model, quant, "prefill_tok_s", request.prompt_tokens, prefill, **setup
         ),
     )
 
@@ -497,6 +595,19 @@ class Answer:
             "context": self.request.context_tokens,
             "kv_cache_type": question.kv_cache_type,
             "runtime": question.runtime,
+            "backend": hardware.backend,
+            "prompt_tokens": self.request.prompt_tokens,
+            "depth": self.request.depth,
+            "offload": question.offload,
+            "split_mode": question.split_mode,
+            "gpus": [
+                {"hardware": gpu.slug, "count": count}
+                for gpu, count in (
+                    [(question.hardware, question.gpu_count), *question.other_gpus]
+                    if question.other_gpus
+                    else []
+                )
+            ],
         }
 
 

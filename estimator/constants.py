@@ -275,6 +275,9 @@ OLLAMA_DEFAULT_CONTEXT_BY_VRAM_GIB = ((24, 4096), (48, 32768), (float("inf"), 26
 DEFAULT_CONTEXT_TOKENS = 4096
 # The longest context any form accepts: Llama 4 Scout's 10M tokens, the longest in the catalog.
 MAX_CONTEXT_TOKENS = 10_485_760
+# The prompt length time to first token is given for when the visitor gives none: llama-bench's
+# default prompt (-p 512, https://github.com/ggml-org/llama.cpp/blob/master/tools/llama-bench/README.md).
+DEFAULT_PROMPT_TOKENS = 512
 # The weight format the matrices and lists assume when the visitor picks none.
 DEFAULT_QUANT_NAME = "Q4_K_M"
 

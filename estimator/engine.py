@@ -17,6 +17,7 @@ from estimator.compatibility import conflicts
 from estimator.constants import (
     BYTES_PER_GB,
     DEFAULT_CONTEXT_TOKENS,
+    DEFAULT_PROMPT_TOKENS,
     RUNTIMES,
     VLLM_RUNTIME_OVERHEAD_BYTES,
 )
@@ -40,7 +41,8 @@ class EstimateRequest:
     context_tokens: int = DEFAULT_CONTEXT_TOKENS
     kv_cache_type: str = "f16"
     runtime: str = "llama-cpp"
-    prompt_tokens: int = 512
+    prompt_tokens: int = DEFAULT_PROMPT_TOKENS
+    depth: int = 0  # tokens already in the context before the prompt (llama-bench -d)
     offload: str = "auto"  # auto | none | layers | experts (MoE experts in system RAM)
     split_mode: str = "layer"  # layer | tensor, for several GPUs
     image_size_px: int = 1024  # image models: width = height of each generated image
@@ -54,8 +56,10 @@ class EstimateRequest:
             raise ValueError(f"unknown offload mode {self.offload!r}")
         if self.split_mode not in SPLIT_MODES:
             raise ValueError(f"unknown split mode {self.split_mode!r}")
-        if self.context_tokens < 1 or self.prompt_tokens < 0:
-            raise ValueError("context_tokens must be positive and prompt_tokens not negative")
+        if self.context_tokens < 1 or self.prompt_tokens < 0 or self.depth < 0:
+            raise ValueError(
+                "context_tokens must be positive, prompt_tokens and depth not negative"
+            )
 
 
 @dataclass(frozen=True)
@@ -216,8 +220,10 @@ def _factors_for(request: EstimateRequest, calibration: Calibration):
 
 
 def _kv_read_bytes(request: EstimateRequest, kv_type: str) -> float:
-    """KV read per token, generating from the prompt until the context is full (the mean)."""
-    mean_tokens = (min(request.prompt_tokens, request.context_tokens) + request.context_tokens) // 2
+    """KV read per token, generating from the end of the prompt (after `depth` tokens already in
+    the context) until the context is full (the mean)."""
+    start = min(request.depth + request.prompt_tokens, request.context_tokens)
+    mean_tokens = (start + request.context_tokens) // 2
     return memory.kv_cache_bytes(request.model, mean_tokens, kv_type)
 
 
@@ -238,7 +244,7 @@ def _speeds(request, plan: _Plan, placement: Placement, calibration: Calibration
     decode_group = calibration.decode_group(card, backend, runtime)
     prefill_group = calibration.prefill_group(card, backend, runtime)
     decode = _decode(request, plan, placement, calibration)
-    prompt = max(min(request.prompt_tokens, request.context_tokens), 1)
+    prompt = max(min(request.prompt_tokens, request.context_tokens - request.depth), 1)
     seconds_per_prompt_token = prefill_seconds_per_token(
         placement,
         request.hardware,
@@ -247,6 +253,7 @@ def _speeds(request, plan: _Plan, placement: Placement, calibration: Calibration
         RUNTIMES[request.runtime].prompt_chunk_tokens,
         _factors_for(request, calibration),
         request.quant.is_quantized,
+        min(request.depth, request.context_tokens),
     )
     prefill = 1 / seconds_per_prompt_token
     decode_range = SpeedRange(

@@ -109,16 +109,17 @@ def decode_tok_s(
     return 1 / seconds
 
 
-def flops_per_token(model: ModelSpec, prompt_tokens: int) -> float:
-    """FLOPs to process one prompt token: 2 per active weight, plus attention over the prompt
-    (QK^T and AV, 4 x query width per attended position, half the prompt on average)."""
+def flops_per_token(model: ModelSpec, prompt_tokens: int, depth: int = 0) -> float:
+    """FLOPs to process one prompt token: 2 per active weight, plus attention over the context
+    (QK^T and AV, 4 x query width per attended position: the `depth` tokens already there and
+    half the prompt on average)."""
     dense = 2 * model.active_b * 1e9
     query_width = (
         model.attention_heads * model.head_dim
         if model.attention_heads and model.head_dim
         else (model.hidden_size or 0)
     )
-    mean_attended = prompt_tokens / 2
+    mean_attended = depth + prompt_tokens / 2
     if model.attention_kind == "sliding" and model.sliding_window:
         full_layers = model.full_attention_layers or 0
         windowed = min(mean_attended, model.sliding_window)
@@ -146,10 +147,11 @@ def prefill_seconds_per_token(
     chunk_tokens: int,
     factors_for: FactorsFor,
     quantized: bool,
+    depth: int = 0,
 ) -> float:
     """Seconds per prompt token. Layers in system RAM next to a discrete GPU are copied over
     PCIe for every prompt chunk and computed on the GPU (llama.cpp op offload)."""
-    flops = flops_per_token(model, max(prompt_tokens, 1))
+    flops = flops_per_token(model, max(prompt_tokens, 1), depth)
     gpus = placement.gpu_shares
     seconds = 0.0
 
