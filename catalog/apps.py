@@ -16,6 +16,12 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self):
+        from catalog import search, sitemaps
+        from core import search as site_search
+        from core import sitemaps as site_sitemaps
+
+        site_search.register(*search.KINDS)
+        site_sitemaps.register(sitemaps.SECTIONS, sitemaps.PAGES)
         post_migrate.connect(
             grant_new_content_permissions, sender=self, dispatch_uid="editors_group_sync"
         )

@@ -18,5 +18,4 @@ urlpatterns = [
     path("benchmarks/submit/", views.submit_benchmark, name="submit_benchmark"),
     path("go/<int:pk>/", views.offer_redirect, name="offer_redirect"),
     path("compare/", views.compare, name="compare"),
-    path("search/", views.search, name="search"),
 ]

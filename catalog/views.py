@@ -1,14 +1,10 @@
-import sys
 from urllib.parse import urlencode
 
-from django.db import InterfaceError, OperationalError
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.template import loader
 
 from catalog import directory, snapshot
-from catalog import search as site_search
 from catalog.filters import (
     BenchmarkFilterForm,
     HardwareFilterForm,
@@ -172,21 +168,6 @@ def benchmark_list(request):
     return render(request, partial_or_page(request, "catalog/benchmark_list.html"), context)
 
 
-def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
-
-
-def server_error(request):
-    """500 page, or 503 while the database is unreachable; both render without the database
-    (no RequestContext), since the database may be what failed."""
-    error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
-        response = HttpResponse(loader.get_template("503.html").render(), status=503)
-        response["Retry-After"] = "10"
-        return response
-    return HttpResponseServerError(loader.get_template("500.html").render())
-
-
 def submit_benchmark(request):
     form = BenchmarkSubmissionForm(request.POST or None)
     context = {"form": form, "submitted": None, **page_context([("Submit a benchmark", "")])}
@@ -257,19 +238,4 @@ def compare(request):
         **page_context([("Compare hardware", "/compare/")]),
     }
     template = partial_or_page(request, "catalog/compare.html", target="compare-results")
-    return render(request, template, context)
-
-
-@cache_public_page
-def search(request):
-    query = request.GET.get("q", "").strip()[:500]
-    groups = site_search.search(query) if query else []
-    dropdown = request.htmx and request.htmx.target == "search-dropdown"
-    context = {
-        "query": query,
-        "groups": groups,
-        "total": sum(len(hits) for _kind, hits in groups),
-        **page_context([("Search", "/search/")]),
-    }
-    template = "catalog/search_dropdown.html" if dropdown else "catalog/search.html"
     return render(request, template, context)

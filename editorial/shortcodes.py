@@ -17,6 +17,7 @@ from functools import cached_property
 from django.utils.formats import number_format
 
 from catalog import snapshot
+from core.text import plain_text
 from editorial.rendering import render_markdown
 
 SHORTCODE = re.compile(r"\{\{\s*(hw|model|weights|kv|fit|tps):([A-Za-z0-9._@-]+)\s*\}\}")
@@ -114,6 +115,11 @@ def expand(text, references=None):
     """Replace every shortcode in a Markdown text with the catalog's current value."""
     references = references or References()
     return SHORTCODE.sub(lambda match: references.value(*match.groups()), text or "")
+
+
+def plain_content(text, references=None):
+    """Shortcodes expanded, then the Markdown reduced to the words a reader sees (snippets)."""
+    return plain_text(expand(text, references))
 
 
 def render_content(text, references=None):

@@ -1,6 +1,6 @@
 from django.contrib.sitemaps import Sitemap
 
-from catalog.sitemaps import PublishedSitemap
+from core.sitemaps import PublishedSitemap
 from editorial.digest import Digest
 from editorial.models import Article, BuyerGuide, ErrorEntry, PromptingKit, PulseEntry, QuickAnswer
 
@@ -42,3 +42,24 @@ class DigestSitemap(Sitemap):
 
     def lastmod(self, digest):
         return digest.sent_at
+
+
+SECTIONS = {
+    "errors": ErrorSitemap,
+    "articles": ArticleSitemap,
+    "guides": GuideSitemap,
+    "pulse": PulseSitemap,
+    "quick-answers": QuickAnswerSitemap,
+    "prompting-kits": PromptingKitSitemap,
+    "newsletter": DigestSitemap,
+}
+PAGES = [
+    "editorial:guide_list",
+    "editorial:error_list",
+    "editorial:learn_list",
+    "editorial:pulse_list",
+    "editorial:quick_answer_list",
+    "editorial:prompting_kit_list",
+    "editorial:start",
+    "editorial:newsletter_archive",
+]

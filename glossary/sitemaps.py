@@ -1,6 +1,10 @@
-from catalog.sitemaps import PublishedSitemap
+from core.sitemaps import PublishedSitemap
 from glossary.models import Term
 
 
 class TermSitemap(PublishedSitemap):
     model = Term
+
+
+SECTIONS = {"glossary": TermSitemap}
+PAGES = ["glossary:term_list"]

@@ -70,3 +70,90 @@ def test_search_snippets_escape_content(client):
     )
     html = client.get("/search/", {"q": "script failed"}).content.decode()
     assert "<script>alert(1)</script>" not in html
+
+
+def all_results(html):
+    """Result titles in page order, across groups."""
+    import re
+
+    return re.findall(
+        r'<li><a href="[^"]+">([^<]+)</a>',
+        "".join(re.findall(r'<ul class="search-results">(.*?)</ul>', html, re.S)),
+    )
+
+
+def snippet_of(html, title):
+    part = html.split(f">{title}</a>", 1)[1]
+    return part.split('<span class="muted">', 1)[1].split("</span></li>", 1)[0]
+
+
+def test_snippets_show_the_text_a_reader_sees(client):
+    make.article(
+        slug="plain-snippet",
+        title="Snippet hygiene",
+        summary="",
+        body=(
+            "## Zebrafinch heading\n\nA **zebrafinch** runs on {{hw:rtx-4090.memory_gb}} with "
+            "[the Q4_K_M file](https://example.org/x.gguf) and `--ctx-size 4096`."
+        ),
+    )
+    html = client.get("/search/", {"q": "zebrafinch"}).content.decode()
+    snippet = snippet_of(html, "Snippet hygiene")
+    assert "24 GB" in snippet  # the shortcode's value, as the page shows it
+    assert "Q4_K_M" in snippet and "--ctx-size 4096" in snippet
+    for markup in ("{{", "**", "](", "##", "`", "example.org"):
+        assert markup not in snippet
+
+
+def test_highlighting_marks_whole_words_only(client):
+    make.article(
+        slug="whole-words",
+        title="Highlight test",
+        summary="",
+        body="Concatenating tensors is not the same as a tensorcat; tensors move in blocks.",
+    )
+    html = client.get("/search/", {"q": "tensor"}).content.decode()
+    snippet = snippet_of(html, "Highlight test")
+    assert "<mark>tensors</mark>" in snippet
+    assert "<mark>tensorcat</mark>" in snippet  # a word starting with the query is a match
+    assert "Concatenating" in snippet and "Concatena<mark>" not in snippet
+
+
+def test_snippet_starts_and_ends_at_a_word(client):
+    filler = " ".join(f"word{n}" for n in range(60))
+    make.article(
+        slug="long-snippet",
+        title="Long body",
+        summary="",
+        body=f"{filler} the marmoset appears here {filler}",
+    )
+    html = client.get("/search/", {"q": "marmoset"}).content.decode()
+    snippet = snippet_of(html, "Long body")
+    assert "<mark>marmoset</mark>" in snippet
+    inner = snippet.removeprefix("… ").removesuffix(" …")
+    first, last = inner.split()[0], inner.split()[-1]
+    assert first.startswith("word") and first[4:].isdigit(), first
+    assert last.startswith("word") and last[4:].isdigit(), last
+    assert snippet.startswith("… ") and snippet.endswith(" …")
+
+
+def test_pasted_error_leads_with_its_entry_and_few_others(client):
+    make.error(
+        slug="bind-test",
+        title="Quokkad: cannot marshal the zebra ring",
+        message="quokkad: cannot marshal zebra ring buffer (frobnication depth 7)",
+        symptoms="The quokka daemon exits at start-up.",
+    )
+    pasted = "quokkad[2211]: cannot marshal zebra ring buffer (frobnication depth 7) at boot"
+    html = client.get("/search/", {"q": pasted}).content.decode()
+    titles = all_results(html)
+    assert titles[0] == "Quokkad: cannot marshal the zebra ring"
+    assert len(titles) <= 6, titles
+
+
+def test_every_app_registers_what_search_finds():
+    from core.search import registered
+
+    assert [kind.key for kind in registered()] == [
+        *("hardware", "models", "tools", "glossary", "errors", "guides", "learn", "answers"),
+    ]

@@ -101,7 +101,7 @@ def test_cached_page_carries_the_visitors_own_csrf_token(client):
 
 
 def test_styled_500_page_renders_without_the_database():
-    from catalog.views import server_error
+    from core.views import server_error
 
     response = server_error(None)
     assert response.status_code == 500

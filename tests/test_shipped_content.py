@@ -75,3 +75,33 @@ def test_every_catalog_shortcode_in_shipped_content_resolves():
 def test_every_shipped_content_page_renders(client):
     failures = [url for url, _texts in content_texts() if client.get(url).status_code != 200]
     assert not failures, failures
+
+
+@pytest.mark.parametrize(
+    "pasted, entry",
+    [
+        (
+            "Error: listen tcp 127.0.0.1:11434: bind: address already in use",
+            "Ollama: bind: address already in use (port 11434)",
+        ),
+        (
+            "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a "
+            "total capacity of 23.64 GiB of which 1.2 GiB is free",
+            "CUDA out of memory",
+        ),
+        (
+            "ggml_cuda_init: failed to initialize CUDA: no CUDA-capable device is detected",
+            "ggml_cuda_init: failed to initialize CUDA",
+        ),
+    ],
+)
+def test_a_pasted_shipped_error_finds_its_entry_first(client, pasted, entry):
+    import re
+
+    html = client.get("/search/", {"q": pasted}).content.decode()
+    titles = re.findall(
+        r'<li><a href="[^"]+">([^<]+)</a>',
+        "".join(re.findall(r'<ul class="search-results">(.*?)</ul>', html, re.S)),
+    )
+    assert titles and titles[0] == entry, titles
+    assert len(titles) <= 5, titles
