@@ -1,5 +1,6 @@
 """Back up the catalog and editorial content to one JSON file, and restore it."""
 
+from django.apps import apps
 from django.core.management import call_command
 
 # Everything editors maintain: catalog, content, calibration runs and their change history.
@@ -9,8 +10,6 @@ EXCLUDED_MODELS = ["editorial.ContactMessage"]
 
 
 def excluded_models():
-    from django.apps import apps
-
     names = list(EXCLUDED_MODELS)
     for label in ("Subscriber", "Delivery"):
         try:

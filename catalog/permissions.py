@@ -1,5 +1,7 @@
 """The "Editors" group: editors change content and catalog rows, never users or groups."""
 
+from django.contrib.auth.management import create_permissions
+
 EDITORS_GROUP = "Editors"
 CONTENT_APPS = ["catalog", "estimator", "glossary", "editorial"]
 EDITOR_ACTIONS = ["add", "change", "delete", "view"]
@@ -7,8 +9,6 @@ EDITOR_ACTIONS = ["add", "change", "delete", "view"]
 
 def sync_editors_group(apps, using="default"):
     """Create the group and grant it every content permission that exists right now."""
-    from django.contrib.auth.management import create_permissions
-
     for app_config in apps.get_app_configs():
         # Migration-state app configs have no models module, which create_permissions skips.
         original = getattr(app_config, "models_module", None)

@@ -10,6 +10,7 @@ import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from catalog.models import VARIANT_SLUG, Benchmark, Hardware, Model, QuantFormat
 from core.caching import content_version
 
 _lock = threading.Lock()
@@ -41,8 +42,6 @@ class Snapshot:
 
 def resolve_hardware(slug):
     """(hardware, memory_gb) like HardwareQuerySet.resolve, from the snapshot; None if unknown."""
-    from catalog.models import VARIANT_SLUG
-
     snapshot = current()
     hardware = snapshot.hardware.get(slug)
     if hardware:
@@ -57,8 +56,6 @@ def resolve_hardware(slug):
 
 
 def _build(version):
-    from catalog.models import Benchmark, Hardware, Model, QuantFormat
-
     return Snapshot(
         version=version,
         hardware={hw.slug: hw for hw in Hardware.objects.for_listing()},

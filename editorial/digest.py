@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from editorial.newsletter import Subscriber, absolute_url, for_mail, list_email
+from editorial.shortcodes import References, expand, render_content
+from editorial.tasks import send_digest
 
 __all__ = ["Digest", "Delivery"]
 
@@ -103,9 +105,6 @@ class Digest(models.Model):
 
     def render_body(self):
         """The month's content as (html, text): intro, Pulse entries, new benchmarks."""
-        # Imported here: shortcodes reads the catalog's models, which load after this module.
-        from editorial.shortcodes import References, expand, render_content
-
         entries = list(self.pulse_entries())
         refs = References()
         benchmarks = list(self.new_benchmarks()[: DIGEST_MAX_BENCHMARKS + 1])
@@ -159,8 +158,6 @@ class Digest(models.Model):
 
     def queue_for_sending(self):
         """Freeze the body and hand the send job to the worker; False unless a draft."""
-        from editorial.tasks import send_digest
-
         with transaction.atomic():
             digest = Digest.objects.select_for_update().get(pk=self.pk)
             if digest.status != self.Status.DRAFT:

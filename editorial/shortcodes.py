@@ -19,6 +19,7 @@ from django.utils.formats import number_format
 from catalog import snapshot
 from core.text import plain_text
 from editorial.rendering import render_markdown
+from estimator import bridge
 
 SHORTCODE = re.compile(r"\{\{\s*(hw|model|weights|kv|fit|tps):([A-Za-z0-9._@-]+)\s*\}\}")
 MISSING = "[not in catalog]"
@@ -75,8 +76,6 @@ class References:
         return self._catalog.quants
 
     def value(self, kind, argument):
-        from estimator import bridge
-
         parts = argument.split("@")
         if kind == "hw":
             slug, field = _split_field(argument)

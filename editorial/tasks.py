@@ -3,11 +3,11 @@
 Tasks take row ids, not rows: arguments are stored as JSON until a worker picks the job up.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.core.mail import mailers
 from django.tasks import task
 
-from editorial.digest import Digest
 from editorial.newsletter import Subscriber
 
 
@@ -31,5 +31,6 @@ def send_signup_reply(subscriber_id):
 @task()
 def send_digest(digest_id):
     """Send a queued digest to every confirmed subscriber; safe to run again after a crash."""
-    digest = Digest.objects.get(pk=digest_id)
+    # By name: the digest module enqueues this task, so importing it here would be a cycle.
+    digest = apps.get_model("editorial", "Digest").objects.get(pk=digest_id)
     return dict(digest.send_to_subscribers(batch_size=settings.NEWSLETTER_BATCH_SIZE))

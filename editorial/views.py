@@ -7,10 +7,12 @@ from core import structured_data
 from core.caching import cache_public_page
 from core.structured_data import page_context
 from core.workflow import visible_to
+from editorial.contact import ContactForm, within_rate_limit
 from editorial.models import (
     Article,
     Author,
     BuyerGuide,
+    Correction,
     ErrorEntry,
     PromptingKit,
     PulseEntry,
@@ -18,6 +20,7 @@ from editorial.models import (
 )
 from editorial.reading import reading_minutes
 from editorial.shortcodes import References, render_content
+from glossary.models import Term
 
 PAGE_SLUGS = [
     "about",
@@ -135,8 +138,6 @@ def page(request, slug):
         **page_context([(article.title, article.get_absolute_url())]),
     }
     if slug == "trust":
-        from editorial.models import Correction
-
         context["corrections"] = Correction.objects.prefetch_related("changed_row")[:100]
     return render(request, "editorial/page.html", context)
 
@@ -247,8 +248,6 @@ def author_detail(request, slug):
         "Prompting kits": PromptingKit.objects.published().filter(reviewer=author),
         "Pulse": PulseEntry.objects.published().filter(reviewer=author),
     }
-    from glossary.models import Term
-
     reviewed["Glossary terms"] = Term.objects.published().filter(reviewer=author)
     context = {
         "author": author,
@@ -283,8 +282,6 @@ def start(request):
 
 @cache_public_page
 def html_sitemap(request):
-    from glossary.models import Term
-
     sections = [
         ("Buyer guides", BuyerGuide.objects.published().only("slug", "title")),
         (
@@ -309,8 +306,6 @@ def html_sitemap(request):
 
 
 def contact(request):
-    from editorial.contact import ContactForm, within_rate_limit
-
     intro = Article.objects.published().filter(kind=Article.Kind.PAGE, slug="contact").first()
     context = {
         "intro": render_content(intro.body) if intro else None,
