@@ -251,13 +251,18 @@ class Question:
 
     @property
     def query(self):
-        """The question as Will it run?'s query string (the API takes the same), for a question
-        about catalog rows."""
-        hardware = self.hardware.slug
-        if self.memory_gb and self.memory_gb != self.hardware.memory_gb:
-            hardware = f"{hardware}-{self.memory_gb:.0f}gb"
+        """The question as Will it run?'s query string (the API takes the same); raw hardware
+        values travel as the custom fields."""
+        if self.hardware is None:
+            hardware = "custom"
+        else:
+            hardware = self.hardware.slug
+            if self.memory_gb and self.memory_gb != self.hardware.memory_gb:
+                hardware = f"{hardware}-{self.memory_gb:.0f}gb"
+        raw = {("hardware_kind" if k == "kind" else k): v for k, v in self.raw_hardware.items()}
         params = {
             "hardware": hardware,
+            **raw,
             "model": self.model.slug,
             "quant": self.quant.name,
             "context": self.context_tokens,
@@ -305,6 +310,9 @@ class Question:
             self.hardware, memory_gb=raw.get("memory_gb") or self.memory_gb, **options
         )
         changes = {k: raw[k] for k in ("bandwidth_gb_s", "fp16_tflops") if raw.get(k)}
+        if raw.get("bandwidth_gb_s") and (spec.kind == "cpu" or spec.unified_memory):
+            # A CPU or unified-memory machine reads its weights from RAM at this bandwidth.
+            changes["system_ram_bandwidth_gb_s"] = raw["bandwidth_gb_s"]
         secondary = None
         for gpu, count in reversed(self.other_gpus):
             card = spec_for(gpu, gpu_count=count, backend=self.resolved_backend)

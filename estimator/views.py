@@ -4,41 +4,68 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from catalog.models import Hardware, Model, QuantFormat
+from catalog import snapshot
 from core.caching import cache_public_page
 from core.partials import partial_or_page
 from core.structured_data import page_context
 from estimator import bridge
+from estimator.constants import DEFAULT_PROMPT_TOKENS
 from estimator.forms import RUNTIMES, ApiEstimateForm, EstimateForm
 from estimator.methodology import methodology_context
+from estimator.specs import UNIFIED_MEMORY_KINDS
 
 
-def _choices():
+def _choices(selected=""):
+    """The form's options, from the catalog snapshot the answer reads anyway (no queries):
+    every memory configuration of a machine is an option of its own."""
+    catalog = snapshot.current()
+    hardware = []
+    for hw in catalog.hardware.values():
+        unified = hw.kind in UNIFIED_MEMORY_KINDS
+        variants = hw.memory_variants or [(hw.slug, None)]
+        for value, memory_gb in variants:
+            label = f"{hw.name} · {memory_gb} GB" if memory_gb else hw.name
+            hardware.append({"value": value, "label": label, "unified": unified})
     return {
-        "hardware_choices": Hardware.objects.published().only(
-            "slug", "name", "memory_options_gb", "memory_gb"
-        ),
-        "model_choices": Model.objects.published().only("slug", "name", "modality"),
-        "quant_choices": QuantFormat.objects.published().only("name", "family"),
+        "hardware_choices": hardware,
+        "unified_selected": any(c["unified"] and c["value"] == selected for c in hardware),
+        "default_prompt_tokens": DEFAULT_PROMPT_TOKENS,
+        "model_choices": list(catalog.models.values()),
+        "quant_choices": list(catalog.quants.values()),
+    }
+
+
+def _missing_side(form):
+    if not form.has_model:
+        return {"error": "Give a model slug, or its size as params_b.", "field": "model"}
+    return {
+        "error": "Give a hardware slug, gpus, or raw specs (memory_gb, bandwidth_gb_s, "
+        "hardware_kind).",
+        "field": "hardware",
     }
 
 
 @require_GET
 @cache_public_page
 def will_it_run(request):
-    """GET form: no query shows the form; a valid query the answer; bad input a 400."""
+    """GET form: both sides give the answer; hardware or model alone the list of what runs;
+    nothing the empty form; bad input a 400 with inline errors."""
     form = EstimateForm(request.GET or None)
-    answer, status = None, 200
-    if request.GET:
-        if form.is_valid():
-            answer = bridge.answer(form.question())
-        else:
+    answer = listing = None
+    status = 200
+    if form.is_bound:
+        if not form.is_valid():
             status = 400
+        elif form.mode == "answer":
+            answer = bridge.answer(form.question())
+        elif form.mode != "empty":
+            listing = form.listing()
     context = {
         "form": form,
         "answer": answer,
+        "listing": listing,
         "runtimes": RUNTIMES,
-        **_choices(),
+        **_choices(request.GET.get("hardware", "")),
         **page_context([("Will it run?", "/will-it-run/")]),
     }
     template = partial_or_page(request, "estimator/will_it_run.html", "result", "result")
@@ -51,7 +78,39 @@ def api_estimate(request):
     form = ApiEstimateForm(request.GET)
     if not form.is_valid():
         return JsonResponse(form.error_payload(), status=400)
+    if form.mode != "answer":
+        return JsonResponse(_missing_side(form), status=400)
     return JsonResponse(bridge.answer(form.question()).as_dict())
+
+
+@require_GET
+def api_runs_on(request):
+    """GET /api/v1/runs-on — what runs on some hardware (or what a model runs on), as the page
+    lists it; errors are 400s."""
+    form = ApiEstimateForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse(form.error_payload(), status=400)
+    problem = runs_on_problem(form)
+    if problem:
+        return JsonResponse(problem, status=400)
+    return JsonResponse(form.listing().as_dict())
+
+
+def runs_on_problem(form):
+    """Why a valid form still asks no runs-on question, as the API's error body (or None)."""
+    if form.mode == "answer":
+        return {
+            "error": "Give hardware or a model, not both; /api/v1/estimate answers for a pair.",
+            "field": None,
+        }
+    if form.mode == "empty":
+        return {"error": "Give hardware (a slug, gpus or raw specs) or a model.", "field": None}
+    if form.cleaned_data.get("raw_model"):
+        return {
+            "error": "runs-on lists hardware for a catalog model: give its slug.",
+            "field": "model",
+        }
+    return None
 
 
 @cache_public_page

@@ -3,6 +3,8 @@ import json
 import pytest
 from django.core.management import call_command
 
+from estimator.models import CalibrationRun
+
 pytestmark = pytest.mark.django_db
 
 PAIR = {"hardware": "rtx-4090", "model": "llama-3.1-8b", "quant": "Q4_K_M", "context": "8192"}
@@ -92,7 +94,8 @@ def test_api_answer_has_the_documented_shape(client):
     assert set(decode) == {"value", "low", "high", "basis", "source_url"}
     assert decode["low"] <= decode["value"] <= decode["high"]
     assert body["gpu_layers"] == body["total_layers"] == 32
-    assert body["calibration"]["measurements"] == 200
+    run = CalibrationRun.objects.latest_run()
+    assert body["calibration"]["measurements"] == run.measurement_count
     assert body["inputs"]["hardware"] == "rtx-4090" and body["inputs"]["context"] == 8192
 
 
@@ -171,5 +174,6 @@ def test_apple_memory_configuration_changes_the_answer(client):
 
 def test_methodology_shows_calibration_and_error(client):
     html = client.get("/methodology/").content.decode()
-    assert "from <strong>200</strong> measurements" in html
+    run = CalibrationRun.objects.latest_run()
+    assert f"from <strong>{run.measurement_count}</strong> measurements" in html
     assert "Decode, naive bandwidth ÷ model size" in html

@@ -1,4 +1,5 @@
-"""`manage.py estimate`: the API's answer on the command line (same form, same engine)."""
+"""`manage.py estimate`: the API's answer on the command line (same form, same engine). With
+hardware and no model it prints what runs on that hardware, as /api/v1/runs-on lists it."""
 
 import json
 
@@ -6,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from estimator.bridge import answer
 from estimator.forms import ApiEstimateForm
+from estimator.views import runs_on_problem
 
 OPTIONS = [
     "hardware",
@@ -29,6 +31,15 @@ OPTIONS = [
     "sliding_window",
     "full_attention_layers",
     "bits_per_weight",
+    "backend",
+    "prompt_tokens",
+    "depth",
+    "offload",
+    "split_mode",
+    "gpus",
+    "use_case",
+    "min_tok_s",
+    "sort",
 ]
 
 
@@ -44,14 +55,22 @@ class Command(BaseCommand):
         params = {name: options[name] for name in OPTIONS if options.get(name) is not None}
         form = ApiEstimateForm(params)
         if not form.is_valid():
-            error = form.error_payload()
-            where = f" ({error['field']})" if error["field"] else ""
-            raise CommandError(f"{error['error']}{where}")
-        body = answer(form.question()).as_dict()
-        if options["json"]:
-            self.stdout.write(json.dumps(body, indent=2))
-            return
-        self.stdout.write(summary(body))
+            fail(form.error_payload())
+        if form.mode == "answer":
+            body = answer(form.question()).as_dict()
+            text = summary
+        else:
+            problem = runs_on_problem(form)
+            if problem:
+                fail(problem)
+            body = form.listing().as_dict()
+            text = listing_summary
+        self.stdout.write(json.dumps(body, indent=2) if options["json"] else text(body))
+
+
+def fail(error):
+    where = f" ({error['field']})" if error["field"] else ""
+    raise CommandError(f"{error['error']}{where}")
 
 
 def _speed(label, speed):
@@ -83,4 +102,31 @@ def summary(body):
     lines += [f"Note: {note}" for note in body["notes"]]
     if body["assumed"]:
         lines.append("Assumed: " + "; ".join(body["assumed"]))
+    return "\n".join(lines)
+
+
+def _short_speed(speed):
+    if not speed:
+        return "no speed figure"
+    return f"{speed['value']} tok/s ({speed['basis']})"
+
+
+def listing_summary(body):
+    """The runs-on list as lines: one per model (or hardware), best first."""
+    subject = "models" if body["kind"] == "models" else "hardware"
+    lines = [
+        f"{body['count']} of {body['considered']} catalog {subject} fit entirely "
+        f"(sorted: {body['sort']})"
+    ]
+    for row in body["results"]:
+        name = row["name"]
+        if body["kind"] == "hardware":
+            memory = f" {row['memory_gb']:g} GB" if row["memory_gb"] else ""
+            price = f", ${row['price_usd']:,.0f} ({row['price_basis']})" if row["price_usd"] else ""
+            name = f"{name}{memory}{price}"
+        lines.append(
+            f"  {name}: {row['quant']}, {row['total_gb']} GB, {_short_speed(row['decode_tok_s'])}"
+            f"  {row['url']}"
+        )
+    lines += [f"Left out: {item['count']} — {item['reason']}" for item in body["left_out"]]
     return "\n".join(lines)
