@@ -1,0 +1,165 @@
+"""factory_boy factories for catalog rows a test owns.
+
+A test about behaviour builds the rows it talks about here, with its own names and figures, so an
+editor's change to the shipped catalog cannot break it. Figures are test figures, not facts; the
+shipped data has its own checks (tests/test_shipped_content.py, tests/test_catalog_data.py).
+"""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from catalog.models import (
+    Benchmark,
+    Hardware,
+    Model,
+    ModelFamily,
+    PricePoint,
+    QuantFormat,
+    Runtime,
+    Vendor,
+)
+from catalog.offers import Offer
+
+SOURCE = "https://example.com/test-source"
+
+
+class VendorFactory(DjangoModelFactory):
+    class Meta:
+        model = Vendor
+        django_get_or_create = ("slug",)
+
+    slug = "test-vendor"
+    name = "Test Vendor"
+
+
+class HardwareFactory(DjangoModelFactory):
+    """A 24 GB, 1 TB/s discrete GPU unless told otherwise."""
+
+    class Meta:
+        model = Hardware
+
+    slug = factory.Sequence(lambda n: f"test-gpu-{n}")
+    name = factory.Sequence(lambda n: f"Test GPU {n}")
+    vendor = factory.SubFactory(VendorFactory)
+    kind = "discrete_gpu"
+    memory_gb = 24.0
+    memory_type = "GDDR6X"
+    bandwidth_gb_s = 1000.0
+    fp16_tflops = 150.0
+    tdp_w = 350
+    launch_year = 2024
+    launch_msrp_usd = Decimal("1000")
+    backend = "cuda"
+    backends = factory.LazyAttribute(lambda hw: [hw.backend])
+    source_url = SOURCE
+
+
+class ModelFamilyFactory(DjangoModelFactory):
+    class Meta:
+        model = ModelFamily
+        django_get_or_create = ("slug",)
+
+    slug = "test-family"
+    name = "Test Family"
+    organisation = "Test Lab"
+
+
+class ModelFactory(DjangoModelFactory):
+    """A dense 8B-class text model with grouped-query attention unless told otherwise."""
+
+    class Meta:
+        model = Model
+
+    slug = factory.Sequence(lambda n: f"test-model-{n}")
+    name = factory.Sequence(lambda n: f"Test Model {n}")
+    family = factory.SubFactory(ModelFamilyFactory)
+    organisation = "Test Lab"
+    params_b = 8.0
+    active_params_b = factory.LazyAttribute(lambda m: m.params_b)
+    architecture = "dense"
+    layers = 32
+    hidden_size = 4096
+    attention_heads = 32
+    kv_heads = 8
+    head_dim = 128
+    vocab_size = 128000
+    max_context = 131072
+    attention_kind = "gqa"
+    modality = "text"
+    license = "Test licence"
+    release_date = datetime.date(2025, 1, 1)
+    source_url = SOURCE
+
+
+class QuantFormatFactory(DjangoModelFactory):
+    """A GGUF-family format; pass name= for one the engine knows by name (e.g. "Q4_K_M")."""
+
+    class Meta:
+        model = QuantFormat
+        django_get_or_create = ("name",)
+
+    slug = factory.LazyAttribute(lambda q: q.name.lower().replace("_", "-"))
+    name = factory.Sequence(lambda n: f"TQ{n}")
+    family = "gguf"
+    bits_per_weight = 4.5
+    source_url = SOURCE
+
+
+class RuntimeFactory(DjangoModelFactory):
+    class Meta:
+        model = Runtime
+        django_get_or_create = ("slug",)
+
+    slug = "llama-cpp"
+    name = "llama.cpp"
+    kind = "llm_runtime"
+    license = "MIT"
+    backends = ["cuda", "metal", "vulkan", "cpu"]
+    formats = ["gguf"]
+    source_url = SOURCE
+
+
+class BenchmarkFactory(DjangoModelFactory):
+    """One verified single-GPU llama-bench style measurement."""
+
+    class Meta:
+        model = Benchmark
+
+    hardware = factory.SubFactory(HardwareFactory)
+    model = factory.SubFactory(ModelFactory)
+    quant = factory.SubFactory(QuantFormatFactory)
+    runtime = factory.SubFactory(RuntimeFactory)
+    context_tokens = 4096
+    decode_tok_s = 100.0
+    prefill_tok_s = 3000.0
+    prompt_tokens = 512
+    command = "llama-bench -p 512 -n 128"
+    source_url = factory.Sequence(lambda n: f"https://example.com/bench/{n}")
+    measured_on = datetime.date(2026, 1, 1)
+    verified = True
+
+
+class PricePointFactory(DjangoModelFactory):
+    class Meta:
+        model = PricePoint
+
+    hardware = factory.SubFactory(HardwareFactory)
+    price_usd = Decimal("900")
+    observed_on = factory.LazyFunction(datetime.date.today)
+    retailer = "Test Shop"
+    condition = "new"
+    source_url = SOURCE
+
+
+class OfferFactory(DjangoModelFactory):
+    class Meta:
+        model = Offer
+
+    hardware = factory.SubFactory(HardwareFactory)
+    retailer = "Test Shop"
+    url = factory.Sequence(lambda n: f"https://shop.example.com/item/{n}")
+    price = Decimal("950")
+    last_checked = factory.LazyFunction(datetime.date.today)
