@@ -187,6 +187,19 @@ class Hardware(SourcedMixin, Publishable):
         return "msrp" if self.launch_msrp_usd else ""
 
 
+class PricePointQuerySet(models.QuerySet):
+    def latest_used(self):
+        """{hardware id: PricePoint}: the most recent used-market price of each piece of
+        hardware (the lowest one when a day has several)."""
+        latest = {}
+        rows = self.filter(condition=Condition.USED).order_by(
+            "hardware_id", "-observed_on", "price_usd"
+        )
+        for point in rows:
+            latest.setdefault(point.hardware_id, point)
+        return latest
+
+
 class PricePoint(models.Model):
     """One observed street price, kept for the price history."""
 
@@ -198,6 +211,8 @@ class PricePoint(models.Model):
         max_length=4, choices=Condition.choices, default=Condition.NEW
     )
     source_url = models.URLField(max_length=500)
+
+    objects = PricePointQuerySet.as_manager()
 
     class Meta:
         ordering = ["-observed_on"]

@@ -33,8 +33,9 @@ VERDICT_TEXT = {
     "partial_offload": "partial offload",
     "does_not_fit": "does not fit",
 }
-# The catalog has no used prices and no stock data: "new only" keeps hardware launched within
-# this many years; older cards appear only when used is allowed, priced at their launch MSRP.
+# The catalog has no stock data: "new only" keeps hardware launched within this many years;
+# older cards appear only when used is allowed, at a recorded used-market price where there is
+# one and at their launch MSRP (said so) where there is none.
 NEW_WITHIN_YEARS = 4
 OVER_BUDGET_SHOWN = 3
 RANKED_SHOWN = 25
@@ -52,7 +53,11 @@ class Candidate:
     vendor: str  # vendor slug: nvidia, amd, apple, intel, ...
     spec: HardwareSpec  # one unit
     price_usd: float | None = None
-    price_basis: str = ""  # street | msrp | ""
+    price_basis: str = ""  # used | street | msrp | ""
+    price_date: object = None  # datetime.date of a used or street price
+    price_source_url: str = ""
+    price_seller: str = ""  # where a used price was seen
+    used_price_missing: bool = False  # used allowed, but no used price is on record
     tdp_w: int | None = None
     launch_year: int | None = None
     memory_gb: float | None = None
@@ -136,7 +141,6 @@ class Option:
     older: bool = False  # launched before the "new only" window: likely bought used
     rank: int = 0
     why: str = ""
-    tie_note: str = ""
 
     @property
     def name(self):
@@ -188,6 +192,44 @@ class Choice:
     @property
     def not_shown(self):
         return max(0, len(self.ranked) - RANKED_SHOWN)
+
+    @property
+    def caveats(self):
+        """Plain-words notes on the options shown: only those that apply to one of them."""
+        options = (*self.shown, *self.over_budget)
+        runs = [run for option in options for run in option.runs]
+        bases = {option.candidate.price_basis for option in options}
+        notes = []
+        if "used" in bases:
+            notes.append(
+                "Used prices are recorded used-market listings, each dated and linked; "
+                "check current listings before you buy."
+            )
+        unpriced_used = list(
+            dict.fromkeys(
+                o.candidate.name for o in options if o.candidate.used_price_missing and o.older
+            )
+        )
+        if unpriced_used:
+            notes.append(
+                f"No used price is on record for {', '.join(unpriced_used)}, so the price shown "
+                "is the new one; older cards usually sell used for less."
+            )
+        if "msrp" in bases and not unpriced_used:
+            notes.append("Prices marked launch MSRP have no recorded street price.")
+        if any(option.gpu_count == 2 for option in options):
+            notes.append(
+                "A pair of cards holds a larger model than one card, but is not faster: "
+                "llama.cpp splits the layers between them, and both draw power."
+            )
+        if any(run.verdict == "partial_offload" for run in runs):
+            notes.append(
+                "Where part of a model sits in system RAM, that part runs at system RAM speed, "
+                "far slower than GPU memory."
+            )
+        if any(not wanted.is_text for wanted in self.needs.models):
+            notes.append("Image models are checked for fit only: there is no speed estimate.")
+        return notes
 
 
 @dataclass
@@ -437,7 +479,7 @@ def choose(
         if option is not None and option.meets_all:
             over = money(option.price_usd - needs.budget_usd)
             over_budget.append(replace(option, why=f"{over} over your budget."))
-    ranked, rule = rank([o for o in in_budget if o.meets_all], needs.sort, ladder)
+    ranked, rule = rank([o for o in in_budget if o.meets_all], needs.sort)
     cheapest_over = None
     if split < len(configurations):
         price, candidate, count = configurations[split]

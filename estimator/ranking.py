@@ -1,14 +1,13 @@
 """Choose my GPU, part two: order the options that meet every need and explain the order.
 
-Every sentence a visitor reads about an option (why it ranks where it does, why two equal
-scores were split, what the budget cannot buy) is written here from the numbers the search in
-estimator.choose computed, so the page never states a reason the ranking did not use.
+Every sentence a visitor reads about an option (why it ranks where it does, what the budget
+cannot buy) is written here from the numbers the search in estimator.choose computed, so the
+page never states a reason the ranking did not use.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from itertools import groupby
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -23,28 +22,18 @@ def shown_speed(tok_s):
 
 
 LEADER_TEXT = {
-    "fastest": "The fastest option within budget",
-    "value": "The most speed per dollar within budget",
-    "cheapest": "The cheapest option that meets every need",
+    "fastest": "Fastest within your budget",
+    "value": "Most speed per dollar within your budget",
+    "cheapest": "Cheapest that meets every need",
+    "no_speed": "Cheapest that meets every need",
 }
 RANKING_RULES = {
-    "fastest": (
-        "Ranked by the decode speed of the slowest model you chose, as shown (whole tok/s, "
-        "tenths below 10); equal speeds go to the lower price, then the larger memory, then "
-        "the name."
-    ),
-    "value": (
-        "Ranked by tok/s per $1,000 (the slowest chosen model's speed over the price, to one "
-        "decimal); equal values go to the lower price, then the larger memory, then the name."
-    ),
-    "cheapest": (
-        "Ranked by price; equal prices go to the faster option, then the larger memory, "
-        "then the name."
-    ),
-    "no_speed": (
-        "Image models have no speed estimate, so options are ranked by price (lowest first), "
-        "then by the larger memory, then by name."
-    ),
+    "fastest": "Fastest first, judged by the slowest of the models you chose; at equal speed, "
+    "the cheaper first.",
+    "value": "Most tok/s per $1,000 first, judged by the slowest of the models you chose; at "
+    "equal value, the cheaper first.",
+    "cheapest": "Cheapest first; at equal price, the faster first.",
+    "no_speed": "Image models have no speed estimate, so the cheapest comes first.",
 }
 
 
@@ -65,63 +54,46 @@ def _sort_key(option: Option, sort: str):
     return (-_primary(option, sort), option.price_usd, memory, option.name)
 
 
-def _tie_note(option: Option, other: Option, sort: str):
-    what = {"fastest": "speed", "value": "speed per dollar"}.get(sort, "price")
-    if sort in ("fastest", "value") and option.price_usd != other.price_usd:
-        reason = "costs less"
-    elif (option.memory_gb or 0) != (other.memory_gb or 0):
-        reason = "has more memory"
-    elif sort in ("cheapest", "no_speed") and option.bottleneck_tok_s != other.bottleneck_tok_s:
-        reason = "is faster"
-    else:
-        return f"Tied with #{other.rank} on {what}, price and memory; the two are listed by name."
-    winner = "this one" if option.rank < other.rank else f"#{other.rank}"
-    return f"Tied with #{other.rank} on {what}; {winner} comes first because it {reason}."
-
-
 def money(value):
     return f"${value:,.0f}"
 
 
-def _why(option: Option, leader: Option, sort: str, names: list[str]):
-    if option.rank == 1:
-        first = LEADER_TEXT.get(sort, LEADER_TEXT["cheapest"])
-    else:
-        diff = leader.price_usd - option.price_usd
-        cost = f"{money(abs(diff))} {'less' if diff > 0 else 'more'}" if diff else "same price"
-        speed, top = option.bottleneck_tok_s, leader.bottleneck_tok_s
-        if speed and top:
-            first = f"{speed / top * 100:.0f}% of #1's speed, {cost}"
+def _compared_with_leader(option: Option, leader: Option):
+    """How an option differs from #1, in words: speed first, then price."""
+    speed, top = option.bottleneck_tok_s, leader.bottleneck_tok_s
+    parts = []
+    if speed and top:
+        percent = round((speed / top - 1) * 100)
+        if percent == 0:
+            parts.append("as fast as #1")
         else:
-            first = f"{cost} than #1" if diff else "Same price as #1"
-    lower = [run for run in option.runs if (run.quant, run.verdict) != (names[0], "fits")]
-    if not lower:
-        second = f"room for {names[0]} on every model"
+            parts.append(f"{abs(percent)}% {'faster' if percent > 0 else 'slower'} than #1")
+    diff = leader.price_usd - option.price_usd
+    if diff:
+        parts.append(f"{money(abs(diff))} {'cheaper' if diff > 0 else 'more'}")
     else:
-        run = max(lower, key=lambda r: (r.verdict != "fits", names.index(r.quant)))
-        second = f"{run.model.name} at {run.quant}"
-        if run.verdict == "partial_offload":
-            second += " with part of it in system RAM"
-    memory = f"{option.memory_gb:g} GB: " if option.memory_gb else ""
-    return f"{first}; {memory}{second}."
+        parts.append("same price")
+    text = " and ".join(parts)
+    return text[0].upper() + text[1:]
 
 
-def rank(options: list[Option], sort: str, ladder):
+def _why(option: Option, leader: Option, sort: str):
+    """One plain sentence: where the option stands against #1, and any model it can hold only
+    with part of it in system RAM (the speed and quant have their own columns)."""
+    first = LEADER_TEXT[sort] if option.rank == 1 else _compared_with_leader(option, leader)
+    offloaded = [run.model.name for run in option.runs if run.verdict == "partial_offload"]
+    if offloaded:
+        first += f"; {' and '.join(offloaded)} with part of it in system RAM"
+    return first + "."
+
+
+def rank(options: list[Option], sort: str):
     if sort != "cheapest" and not any(o.bottleneck_tok_s for o in options):
         sort = "no_speed"
     ordered = sorted(options, key=lambda o: _sort_key(o, sort))
     ranked = [replace(option, rank=index) for index, option in enumerate(ordered, 1)]
-    final = []
-    # Equal shown scores sit next to each other in the sorted list.
-    for _score, group in groupby(ranked, key=lambda o: _primary(o, sort)):
-        group = list(group)
-        for option in group:
-            others = [other for other in group if other is not option][:2]
-            note = " ".join(_tie_note(option, other, sort) for other in others)
-            final.append(replace(option, tie_note=note))
-    leader = final[0] if final else None
-    names = [q.name for q in ladder]
-    final = [replace(o, why=_why(o, leader, sort, names)) for o in final]
+    leader = ranked[0] if ranked else None
+    final = [replace(o, why=_why(o, leader, sort)) for o in ranked]
     return tuple(final), RANKING_RULES[sort]
 
 

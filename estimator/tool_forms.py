@@ -34,11 +34,22 @@ GPU_COUNTS = [("1", "One card"), ("2", "Up to two cards")]
 SORTS = [("fastest", "Fastest"), ("value", "Most tok/s per dollar"), ("cheapest", "Cheapest")]
 
 
-def _choice(data, name, choices):
-    return data.get(name) or choices[0][0]
+class InitialAsDefault:
+    """A bound form that takes each field's `initial` where the query leaves the field out or
+    blank, and renders it in the field: the defaults a form applies are the ones it shows, and a
+    form filled in by hand asks the same question as a shared link with fewer parameters."""
+
+    def fill_defaults(self):
+        if not self.is_bound:
+            return
+        self.data = self.data.copy()
+        for name, field in self.fields.items():
+            initial = field.initial
+            if initial is not None and self.data.get(name) in (None, ""):
+                self.data[name] = str(initial)
 
 
-class ChooseGpuForm(forms.Form):
+class ChooseGpuForm(InitialAsDefault, forms.Form):
     budget = forms.DecimalField(
         min_value=1, max_value=1_000_000, decimal_places=2, label="Budget (USD)"
     )
@@ -53,7 +64,11 @@ class ChooseGpuForm(forms.Form):
         choices=[("", "—"), *((key, label) for key, (label, _slugs) in PRESETS.items())],
     )
     min_tok_s = forms.FloatField(
-        required=False, min_value=0, max_value=10_000, label="Minimum speed (tok/s)"
+        required=False,
+        min_value=0,
+        max_value=10_000,
+        initial=DEFAULT_MIN_TOK_S,
+        label="Minimum speed (tok/s)",
     )
     context = forms.IntegerField(
         required=False,
@@ -62,12 +77,22 @@ class ChooseGpuForm(forms.Form):
         initial=DEFAULT_CONTEXT_TOKENS,
         label="Context (tokens)",
     )
-    quant_floor = forms.ChoiceField(required=False, label="Lowest quant you accept")
-    platform = forms.ChoiceField(required=False, choices=PLATFORMS, label="Platform")
-    form_factor = forms.ChoiceField(required=False, choices=FORM_FACTORS, label="Form factor")
-    condition = forms.ChoiceField(required=False, choices=CONDITIONS, label="New or used")
-    gpus = forms.ChoiceField(required=False, choices=GPU_COUNTS, label="Cards")
-    sort = forms.ChoiceField(required=False, choices=SORTS, label="Rank by")
+    quant_floor = forms.ChoiceField(
+        required=False, initial=DEFAULT_QUANT_FLOOR, label="Lowest quant you accept"
+    )
+    platform = forms.ChoiceField(
+        required=False, choices=PLATFORMS, initial=PLATFORMS[0][0], label="Platform"
+    )
+    form_factor = forms.ChoiceField(
+        required=False, choices=FORM_FACTORS, initial=FORM_FACTORS[0][0], label="Form factor"
+    )
+    condition = forms.ChoiceField(
+        required=False, choices=CONDITIONS, initial=CONDITIONS[0][0], label="New or used"
+    )
+    gpus = forms.ChoiceField(
+        required=False, choices=GPU_COUNTS, initial=GPU_COUNTS[0][0], label="Cards"
+    )
+    sort = forms.ChoiceField(required=False, choices=SORTS, initial=SORTS[0][0], label="Rank by")
 
     def __init__(self, data=None, *, ladder_names=()):
         super().__init__(data)
@@ -75,7 +100,11 @@ class ChooseGpuForm(forms.Form):
             slug: m for slug, m in snapshot.current().models.items() if m.modality != "speech"
         }
         self.fields["model"].choices = [(slug, m.name) for slug, m in self.catalog_models.items()]
-        self.fields["quant_floor"].choices = [(name, name) for name in ladder_names]
+        floor = self.fields["quant_floor"]
+        floor.choices = [(name, name) for name in ladder_names]
+        if ladder_names and floor.initial not in ladder_names:
+            floor.initial = ladder_names[-1]
+        self.fill_defaults()
 
     def clean(self):
         data = super().clean()
@@ -85,24 +114,19 @@ class ChooseGpuForm(forms.Form):
         models = [self.catalog_models[slug] for slug in dict.fromkeys(slugs)]
         if not models and "model" not in self.errors:
             self.add_error("model", "Choose at least one model, or a use-case preset.")
-        context = data.get("context") or DEFAULT_CONTEXT_TOKENS
+        context = data.get("context")
         for model in models:
-            if model.modality == "text" and model.max_context and context > model.max_context:
+            if model.modality != "text" or not model.max_context or context is None:
+                continue
+            if context > model.max_context:
                 self.add_error(
                     "context",
                     f"{model.name} supports at most {model.max_context:,} tokens of context.",
                 )
-        min_tok_s = data.get("min_tok_s")
         data.update(
             models=models,
-            context=context,
-            min_tok_s=DEFAULT_MIN_TOK_S if min_tok_s is None else min_tok_s,
-            quant_floor=data.get("quant_floor") or DEFAULT_QUANT_FLOOR,
-            platform=_choice(data, "platform", PLATFORMS),
-            form_factor=_choice(data, "form_factor", FORM_FACTORS),
             used_allowed=data.get("condition") == "used",
-            max_gpus=int(_choice(data, "gpus", GPU_COUNTS)),
-            sort=_choice(data, "sort", SORTS),
+            max_gpus=int(data.get("gpus") or 1),
         )
         return data
 
@@ -110,8 +134,8 @@ class ChooseGpuForm(forms.Form):
 # --- Cost vs cloud ------------------------------------------------------------------------
 
 USAGE_PATTERNS = [
-    ("on_demand", "Rent only while generating"),
-    ("same_hours", "Keep the rented GPU up for the same hours as my machine"),
+    ("same_hours", "Same hours a day as mine"),
+    ("on_demand", "Only while it generates"),
 ]
 DEFAULT_ELECTRICITY_USD_PER_KWH = 0.20  # a round example, shown as an assumption
 DEFAULT_HOURS_PER_DAY = 8.0
@@ -124,33 +148,58 @@ DEFAULT_OUTPUT_M = 2.0
 IDLE_SHARE_OF_LOAD = 0.10
 
 
-def _default(data, name, value):
-    return value if data.get(name) is None else data[name]
-
-
-class CostForm(forms.Form):
+class CostForm(InitialAsDefault, forms.Form):
     model = forms.CharField(max_length=80, label="Model")
-    quant = forms.CharField(max_length=40, required=False, label="Quantization")
+    quant = forms.CharField(
+        max_length=40, required=False, initial=DEFAULT_QUANT_NAME, label="Quantization"
+    )
     hardware = forms.CharField(max_length=80, label="Hardware to buy")
     purchase_usd = forms.DecimalField(
         required=False, min_value=0, max_value=1_000_000, decimal_places=2, label="Price (USD)"
     )
     input_m = forms.FloatField(
-        required=False, min_value=0, max_value=1_000_000, label="Input tokens a month (millions)"
+        initial=DEFAULT_INPUT_M,
+        required=False,
+        min_value=0,
+        max_value=1_000_000,
+        label="Input tokens a month (millions)",
     )
     output_m = forms.FloatField(
-        required=False, min_value=0, max_value=1_000_000, label="Output tokens a month (millions)"
+        initial=DEFAULT_OUTPUT_M,
+        required=False,
+        min_value=0,
+        max_value=1_000_000,
+        label="Output tokens a month (millions)",
     )
     electricity = forms.FloatField(
-        required=False, min_value=0, max_value=5, label="Electricity (USD per kWh)"
+        initial=DEFAULT_ELECTRICITY_USD_PER_KWH,
+        required=False,
+        min_value=0,
+        max_value=5,
+        label="Electricity (USD per kWh)",
     )
     hours_per_day = forms.FloatField(
-        required=False, min_value=0, max_value=24, label="Hours a day the machine is on"
+        initial=DEFAULT_HOURS_PER_DAY,
+        required=False,
+        min_value=0,
+        max_value=24,
+        label="Hours a day in use",
     )
-    pattern = forms.ChoiceField(required=False, choices=USAGE_PATTERNS, label="Renting pattern")
-    years = forms.FloatField(required=False, min_value=0.25, max_value=10, label="Years of use")
+    pattern = forms.ChoiceField(
+        required=False,
+        choices=USAGE_PATTERNS,
+        initial=USAGE_PATTERNS[0][0],
+        label="Renting pattern",
+    )
+    years = forms.FloatField(
+        initial=DEFAULT_YEARS, required=False, min_value=0.25, max_value=10, label="Years of use"
+    )
     resale_percent = forms.FloatField(
-        required=False, min_value=0, max_value=100, label="Resale value (% of price)"
+        initial=DEFAULT_RESALE_PERCENT,
+        required=False,
+        min_value=0,
+        max_value=100,
+        label="Resale value (% of price)",
     )
     load_watts = forms.IntegerField(
         required=False, min_value=1, max_value=20_000, label="Power at load (W)"
@@ -158,6 +207,38 @@ class CostForm(forms.Form):
     idle_watts = forms.IntegerField(
         required=False, min_value=0, max_value=20_000, label="Power at idle (W)"
     )
+
+    def __init__(self, data=None):
+        super().__init__(data)
+        self.fill_defaults()
+        self.hardware_defaults = self._hardware_defaults()
+
+    def _hardware_defaults(self):
+        """What a blank price or power field stands for with the chosen hardware, shown in
+        those fields; None until a known piece of hardware is chosen. These stay blank in the
+        query so that choosing other hardware does not carry the last one's price along."""
+        hardware = snapshot.current().hardware.get(str(self.data.get("hardware", "")).strip())
+        if hardware is None:
+            return None
+        load = hardware.tdp_w
+        entered_load = str(self.data.get("load_watts", "")).strip()
+        if entered_load.isdigit() and int(entered_load) > 0:
+            load = int(entered_load)
+        defaults = {
+            "hardware": hardware,
+            "price_usd": float(hardware.price_usd) if hardware.price_usd else None,
+            "price_basis": hardware.price_basis,
+            "load_watts": hardware.tdp_w,
+            "idle_watts": round(load * IDLE_SHARE_OF_LOAD) if load else None,
+        }
+        for name, key in (
+            ("purchase_usd", "price_usd"),
+            ("load_watts", "load_watts"),
+            ("idle_watts", "idle_watts"),
+        ):
+            if defaults[key] is not None:
+                self.fields[name].widget.attrs["placeholder"] = f"{defaults[key]:.0f}"
+        return defaults
 
     def clean_model(self):
         slug = self.cleaned_data["model"].strip()
@@ -171,7 +252,7 @@ class CostForm(forms.Form):
         return model
 
     def clean_quant(self):
-        name = (self.cleaned_data.get("quant") or DEFAULT_QUANT_FLOOR).strip()
+        name = self.cleaned_data["quant"].strip()
         quant = snapshot.current().quants.get(name)
         if quant is None:
             raise forms.ValidationError(f"We have no quantization called “{name}”.")
@@ -209,11 +290,4 @@ class CostForm(forms.Form):
         if data.get("idle_watts") is None and load:
             data["idle_watts"] = round(load * IDLE_SHARE_OF_LOAD)
             data["idle_assumed"] = True
-        data["input_m"] = _default(data, "input_m", DEFAULT_INPUT_M)
-        data["output_m"] = _default(data, "output_m", DEFAULT_OUTPUT_M)
-        data["electricity"] = _default(data, "electricity", DEFAULT_ELECTRICITY_USD_PER_KWH)
-        data["hours_per_day"] = _default(data, "hours_per_day", DEFAULT_HOURS_PER_DAY)
-        data["years"] = _default(data, "years", DEFAULT_YEARS)
-        data["resale_percent"] = _default(data, "resale_percent", DEFAULT_RESALE_PERCENT)
-        data["pattern"] = data.get("pattern") or USAGE_PATTERNS[0][0]
         return data

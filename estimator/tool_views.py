@@ -14,34 +14,53 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from catalog import snapshot
-from catalog.models import ApiPrice, CloudOffer
+from catalog.models import ApiPrice, CloudOffer, PricePoint
 from core.caching import cache_public_page
-from core.charts import nice_step
 from core.partials import partial_or_page
 from core.structured_data import page_context
-from estimator import bridge, choose, costs
+from estimator import bridge, choose, cost_chart, costs
 from estimator.tool_forms import PRESETS, ChooseGpuForm, CostForm
 
 # --- Choose my GPU ------------------------------------------------------------------------
 
 
-def _candidates(catalog):
-    """Every published piece of hardware as choose() sees it; specs built once per request."""
-    return [
-        choose.Candidate(
-            slug=hw.slug,
-            name=hw.name,
-            kind=hw.kind,
-            vendor=hw.vendor.slug,
-            spec=bridge.spec_for(hw),
-            price_usd=float(hw.price_usd) if hw.price_usd else None,
-            price_basis=hw.price_basis,
-            tdp_w=hw.tdp_w,
-            launch_year=hw.launch_year,
-            memory_gb=hw.memory_gb,
+def _price(hw, used):
+    """(price, basis, date, source URL, seller) choose() ranks a card at: its recorded
+    used-market price when used is allowed and that is below the new price, else the new one."""
+    new_price = float(hw.price_usd) if hw.price_usd else None
+    if used is not None and (new_price is None or float(used.price_usd) < new_price):
+        return float(used.price_usd), "used", used.observed_on, used.source_url, used.retailer
+    if hw.price_basis == "street":
+        return new_price, "street", hw.street_price_date, hw.street_price_source_url, ""
+    return new_price, hw.price_basis, None, "", ""
+
+
+def _candidates(catalog, used_prices=None):
+    """Every published piece of hardware as choose() sees it; specs built once per request.
+    used_prices: {hardware id: PricePoint} when the visitor allows used cards, else None."""
+    candidates = []
+    for hw in catalog.hardware.values():
+        used = used_prices.get(hw.pk) if used_prices is not None else None
+        price, basis, date, source_url, seller = _price(hw, used)
+        candidates.append(
+            choose.Candidate(
+                slug=hw.slug,
+                name=hw.name,
+                kind=hw.kind,
+                vendor=hw.vendor.slug,
+                spec=bridge.spec_for(hw),
+                price_usd=price,
+                price_basis=basis,
+                price_date=date,
+                price_source_url=source_url,
+                price_seller=seller,
+                used_price_missing=used_prices is not None and used is None,
+                tdp_w=hw.tdp_w,
+                launch_year=hw.launch_year,
+                memory_gb=hw.memory_gb,
+            )
         )
-        for hw in catalog.hardware.values()
-    ]
+    return candidates
 
 
 def quant_ladder(catalog, floor=""):
@@ -64,8 +83,9 @@ def choice_for(data):
         sort=data["sort"],
         current_year=timezone.now().year,
     )
+    used_prices = PricePoint.objects.latest_used() if data["used_allowed"] else None
     return choose.choose(
-        _candidates(catalog),
+        _candidates(catalog, used_prices),
         needs,
         quant_ladder(catalog, data["quant_floor"]),
         bridge.current_calibration()[0],
@@ -104,7 +124,6 @@ def choose_my_gpu(request):
 # --- Cost vs cloud ------------------------------------------------------------------------
 
 HORIZON_MONTHS = 120
-SERIES_CLASSES = {"Buy": "line-buy", "Rent": "line-rent", "API": "line-api"}
 
 
 @dataclass(frozen=True)
@@ -208,78 +227,48 @@ def compare(data):
         "rents": rents,
         "apis": apis,
         "too_small": too_small,
-        "chart": cumulative_chart(cheapest, months),
+        "chart": cost_chart.cumulative_chart(cheapest, months),
+        "narrow_chart": cost_chart.cumulative_chart(cheapest, months, narrow=True),
         "horizon_months": HORIZON_MONTHS,
         "days_per_month": costs.DAYS_PER_MONTH,
         "resale_usd": owned.resale_usd,
+        "summary": summary(data, buy, rents, apis),
     }
+
+
+def _usd(value):
+    return f"${value:,.0f}" if value >= 10 else f"${value:,.2f}"
+
+
+def summary(data, buy, rents, apis):
+    """The page's answer in one sentence: which way to the tokens is cheapest at the visitor's
+    usage, and what the others cost a month."""
+    options = [row for row in (buy, *rents[:1], *apis[:1]) if row]
+    if not options:
+        return ""
+    cheapest, *others = sorted(options, key=lambda row: row.cost.monthly_usd)
+    ways = {
+        "Buy": "buying the {label}",
+        "Rent": "renting ({label})",
+        "API": "an API ({label})",
+    }
+
+    def way(row):
+        return ways[row.kind].format(label=row.label)
+
+    usage = f"Used {data['hours_per_day']:g} hours a day for {data['years']:g} years"
+    if rents and data["pattern"] == "same_hours":
+        usage += ", renting for the same hours"
+    text = f"{usage}, {way(cheapest)} is cheapest at {_usd(cheapest.cost.monthly_usd)} a month"
+    if others:
+        text += ", against " + " and ".join(
+            f"{_usd(row.cost.monthly_usd)} for {way(row)}" for row in others
+        )
+    return text + "."
 
 
 def _with_break_even(row, buy):
     return replace(row, break_even=costs.break_even_month(buy.cost, row.cost, HORIZON_MONTHS))
-
-
-@dataclass(frozen=True)
-class LineChart:
-    title: str
-    width: int
-    height: int
-    left: int
-    right: int
-    top: int
-    bottom: int
-    lines: list  # (label, css class, "x,y x,y ...", end x, end y, end value)
-    x_ticks: list  # (x, label)
-    y_ticks: list  # (y, label)
-    table: list  # (month, [values in line order])
-
-
-def cumulative_chart(rows, months, width=720, height=320):
-    """Cumulative cost of each option by month, as SVG polyline coordinates."""
-    left, right, top, bottom = 80, width - 150, 16, height - 40
-    series = [(row, [row.cost.cumulative(m) for m in range(months + 1)]) for row in rows]
-    peak = max((max(values) for _row, values in series), default=0)
-    step = nice_step(peak) if peak > 0 else 1
-    top_value = step * max(1, math.ceil(peak / step))
-
-    def x(month):
-        return round(left + (right - left) * month / months, 1)
-
-    def y(value):
-        return round(bottom - (bottom - top) * value / top_value, 1)
-
-    lines = [
-        (
-            f"{row.kind}: {row.label}",
-            SERIES_CLASSES[row.kind],
-            " ".join(f"{x(m)},{y(v)}" for m, v in enumerate(values)),
-            x(months),
-            y(values[-1]),
-            values[-1],
-        )
-        for row, values in series
-    ]
-    tick_months = 6 if months <= 36 else 12
-    x_ticks = [(x(m), str(m)) for m in range(0, months + 1, tick_months)]
-    y_ticks = []
-    value = 0.0
-    while value <= top_value + 1e-9:
-        y_ticks.append((y(value), f"${value:,.0f}"))
-        value += step
-    table = [(m, [values[m] for _row, values in series]) for m in range(0, months + 1, tick_months)]
-    return LineChart(
-        "Cumulative cost by month (USD)",
-        width,
-        height,
-        left,
-        right,
-        top,
-        bottom,
-        lines,
-        x_ticks,
-        y_ticks,
-        table,
-    )
 
 
 def _cost_choices(catalog):

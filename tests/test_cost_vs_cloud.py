@@ -58,6 +58,7 @@ PARAMS = {
     "electricity": 0.25,
     "input_m": 36,
     "output_m": 3.6,
+    "pattern": "on_demand",
 }
 
 
@@ -121,7 +122,7 @@ def test_zero_usage_costs_only_ownership_and_never_breaks_even(client, measured_
 def test_chart_and_table_show_cumulative_cost_over_the_years_of_use(client, measured_4070):
     response, comparison = compare(client)
     chart = comparison["chart"]
-    assert [label.split(":")[0] for label, *_rest in chart.lines] == ["Buy", "Rent", "API"]
+    assert [line.label.split(":")[0] for line in chart.lines] == ["Buy", "Rent", "API"]
     months = [month for month, _values in chart.table]
     assert months[0] == 0 and months[-1] == 36
     month_0 = dict(chart.table)[0]
@@ -187,3 +188,89 @@ def test_offers_and_api_prices_take_one_query_each(client, django_assert_max_num
     with django_assert_max_num_queries(2):
         response = client.get(URL, {**PARAMS, "years": 2})
     assert response.status_code == 200
+
+
+# --- defaults in the fields, hours a day for both, the chart --------------------------------
+
+
+def test_the_empty_form_shows_every_default_it_applies(client):
+    body = client.get(URL).content.decode()
+    for name, value in [
+        ("input_m", "10.0"),
+        ("output_m", "2.0"),
+        ("electricity", "0.2"),
+        ("hours_per_day", "8.0"),
+        ("years", "3.0"),
+        ("resale_percent", "30.0"),
+    ]:
+        assert f'name="{name}" value="{value}"' in body, name
+    assert '<option value="same_hours" selected>' in body
+    assert '<option value="Q4_K_M" selected>' in body
+
+
+def test_a_short_link_shows_the_defaults_and_the_hardware_figures_it_used(client):
+    response = client.get(URL, {"model": "llama-3.1-8b", "hardware": "rtx-4090"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    hardware = Hardware.objects.get(slug="rtx-4090")
+    assert 'name="hours_per_day" value="8.0"' in body
+    assert f'placeholder="{hardware.price_usd:.0f}"' in body
+    assert f'placeholder="{hardware.tdp_w}"' in body
+    assert f"Blank: ${hardware.price_usd:,.0f}, {hardware.name}" in body
+    data = response.context["comparison"]["data"]
+    assert data["purchase_usd"] == float(hardware.price_usd)
+    assert data["load_watts"] == hardware.tdp_w
+
+
+def test_hours_a_day_drives_buying_and_renting_by_default(client, measured_4070):
+    params = {k: v for k, v in PARAMS.items() if k != "pattern"}
+    four = client.get(URL, {**params, "hours_per_day": 4}).context["comparison"]
+    eight = client.get(URL, {**params, "hours_per_day": 8}).context["comparison"]
+    # 30 busy hours a month: renting is billed for the 4 or 8 hours a day the machine is on.
+    for comparison, hours in ((four, 4), (eight, 8)):
+        rent = row(comparison["rents"], "Test Cloud").cost
+        assert rent.monthly_usd == pytest.approx(hours * DAYS_PER_MONTH * 0.50)
+        on_hours = hours * DAYS_PER_MONTH
+        kwh = (400 * 30 + 40 * (on_hours - 30)) / 1000
+        assert comparison["buy"].cost.running_usd_per_month == pytest.approx(kwh * 0.25)
+    assert "renting for the same hours" in four["summary"]
+    assert four["summary"].startswith("Used 4 hours a day for 3 years")
+
+
+def test_renting_only_while_generating_ignores_the_hours(client, measured_4070):
+    four = client.get(URL, {**PARAMS, "hours_per_day": 4}).context["comparison"]
+    eight = client.get(URL, {**PARAMS, "hours_per_day": 8}).context["comparison"]
+    assert row(four["rents"], "Test Cloud").cost.monthly_usd == pytest.approx(15)
+    assert row(eight["rents"], "Test Cloud").cost.monthly_usd == pytest.approx(15)
+
+
+def test_the_page_says_which_question_it_answers_and_answers_it(client, measured_4070):
+    response, comparison = compare(client)
+    body = response.content.decode()
+    assert "This page answers one question:" in body
+    cheapest = min(
+        [comparison["buy"], *comparison["rents"][:1], *comparison["apis"][:1]],
+        key=lambda r: r.cost.monthly_usd,
+    )
+    assert cheapest.label in comparison["summary"] and "is cheapest at" in comparison["summary"]
+    assert comparison["summary"] in body
+
+
+@pytest.mark.parametrize("chart_key", ["chart", "narrow_chart"])
+def test_the_chart_axis_fits_its_lines_and_end_labels_do_not_overlap(
+    client, measured_4070, chart_key
+):
+    _response, comparison = compare(client, years=5)
+    chart = comparison[chart_key]
+    top_tick = max(float(label.strip("$").replace(",", "")) for _y, label in chart.y_ticks)
+    peak = max(max(values) for _month, values in chart.table)
+    assert peak <= top_tick < peak * 2.5  # the top tick holds the highest line, with little waste
+    for line in chart.lines:
+        ys = [float(point.split(",")[1]) for point in line.points.split()]
+        xs = [float(point.split(",")[0]) for point in line.points.split()]
+        assert min(ys) >= chart.top and max(ys) <= chart.bottom
+        assert min(xs) >= chart.left and max(xs) <= chart.right
+    label_ys = sorted(line.label_y for line in chart.lines)
+    assert all(b - a >= 15 for a, b in zip(label_ys, label_ys[1:]))
+    assert all(chart.top <= y <= chart.bottom for y in label_ys)
+    assert chart.table[-1][0] == 60  # the last month of use is on the axis and in the table

@@ -78,3 +78,11 @@ def test_break_even_month_by_hand():
 def test_volume_beyond_the_hours_on_is_flagged():
     usage = Usage(0, 36 * 3600 * 300)  # 300 hours of decode at 36 tok/s
     assert "more than the" in buy_cost(CARD, SPEED, usage).note
+
+
+def test_end_labels_are_spread_apart_in_order_and_kept_in_the_plot():
+    from estimator.cost_chart import spread_labels
+
+    assert spread_labels([100, 104, 300], 15, 10, 290) == [100, 115, 290]
+    assert spread_labels([280, 285, 289], 15, 10, 290) == [260, 275, 290]
+    assert spread_labels([50, 200], 15, 10, 290) == [50, 200]
