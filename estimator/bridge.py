@@ -83,6 +83,9 @@ def spec_for(row, **options):
             shared_experts=row.shared_experts,
             slug=row.slug,
             hf_repo=row.hf_repo,
+            ollama_tag=row.ollama_tag,
+            gguf_repo=row.gguf_repo,
+            mlx_repo=row.mlx_repo,
         )
     if isinstance(row, QuantFormat):
         return QuantSpec(row.name, row.family, row.bits_per_weight)

@@ -84,6 +84,10 @@ class ModelSpec:
     shared_experts: int | None = None  # experts every token uses besides the routed ones
     slug: str = ""
     hf_repo: str = ""
+    # Where each runtime finds these weights (empty: the catalog knows of none).
+    ollama_tag: str = ""
+    gguf_repo: str = ""
+    mlx_repo: str = ""
 
     def __post_init__(self):
         if self.attention_kind not in ATTENTION_KINDS:
@@ -241,6 +245,9 @@ def model_from_row(row: Mapping) -> ModelSpec:
         shared_experts=_integer(row, "shared_experts"),
         slug=row.get("slug", ""),
         hf_repo=row.get("hf_repo", ""),
+        ollama_tag=row.get("ollama_tag", ""),
+        gguf_repo=row.get("gguf_repo", ""),
+        mlx_repo=row.get("mlx_repo", ""),
     )
 
 

@@ -231,7 +231,10 @@ def test_runtime_commands_carry_context_and_parallelism():
     assert any("Ollama's default context" in note for note in ollama.notes)
     bf16 = QuantSpec("BF16 (safetensors)", "fp", 16)
     pair = replace(RTX_3090, gpu_count=2)
-    vllm = estimate(request(hardware=pair, quant=bf16, runtime="vllm"), calibration())
+    with_repo = replace(LLAMA_8B, hf_repo="meta-llama/Llama-3.1-8B-Instruct")
+    vllm = estimate(
+        request(hardware=pair, model=with_repo, quant=bf16, runtime="vllm"), calibration()
+    )
     assert vllm.commands[0].endswith("--max-model-len 4096 --tensor-parallel-size 2")
 
 
