@@ -185,13 +185,9 @@ def benchmark_listing(form):
         "source": "source_url",
     }
     rows = filtered(rows, form, lookups)
-    sort = form.value("sort")
-    if sort:
-        rows = sorted_by(rows, BENCHMARK_SORTS[sort][1], "hardware__name")
-    else:
-        rows = rows.order_by(
-            "model__name", "quant__name", "hardware__name", "gpu_count", "context_tokens"
-        )
+    # With no sort picked the select shows its first choice, so that is the order used.
+    sort = form.value("sort") or next(iter(BENCHMARK_SORTS))
+    rows = sorted_by(rows, BENCHMARK_SORTS[sort][1], "hardware__name", "model__name")
     rows = list(rows)
     charted = [b for b in rows if b.decode_tok_s][:CHART_MAX_BARS]
     chart = (

@@ -46,6 +46,7 @@ class Bar:
     width: float = 0
     text_x: float = 0
     value_text: str = ""
+    label_y: float = 0  # phone layout: the label's baseline, on its own line above the bar
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,9 @@ class BarChart:
     plot_right: int
     ticks: list  # (x, label)
     bar_height: int
+    # The same bars laid out for a narrow screen: each label on its own line above its bar,
+    # so neither labels nor bars shrink to unreadable text on a phone.
+    phone: "BarChart | None" = None
 
     @property
     def axis_y(self):
@@ -79,6 +83,64 @@ def nice_step(maximum, target_ticks=5):
     return 10 * magnitude
 
 
+# Drawn this wide, a phone (288-358 px of content) scales chart text to 10-12 px.
+PHONE_WIDTH = 340
+
+
+def _scale(rows, plot_left, plot_right, target_ticks):
+    maximum = min(max((row[1] for row in rows), default=0), CHART_MAX_VALUE)
+    step = nice_step(maximum, target_ticks)
+    top_value = step * max(1, math.ceil(maximum / step)) if maximum else 1
+    scale = (plot_right - plot_left) / top_value
+    ticks = []
+    tick = 0.0
+    while tick <= top_value + 1e-9:
+        ticks.append((round(plot_left + tick * scale, 1), f"{tick:,.0f}"))
+        tick += step
+    return scale, ticks
+
+
+def _value_text(value):
+    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def _phone_chart(title, description, unit, rows):
+    """Labels on their own line above full-width bars."""
+    bar_height, label_line, gap, top = 14, 16, 10, 4
+    row_height = label_line + bar_height + gap
+    plot_left, plot_right = 2, PHONE_WIDTH - 48
+    scale, ticks = _scale(rows, plot_left, plot_right, target_ticks=3)
+    bars = []
+    for index, (label, value, highlighted) in enumerate(rows):
+        bar_width = max(1.0, min(value, CHART_MAX_VALUE) * scale)
+        y = top + index * row_height + label_line
+        bars.append(
+            Bar(
+                label=label,
+                short_label=fit_label(label, PHONE_WIDTH - 4),
+                value=value,
+                highlighted=highlighted,
+                y=y,
+                label_y=y - 4,
+                width=round(bar_width, 1),
+                text_x=round(plot_left + bar_width + 4, 1),
+                value_text=_value_text(value),
+            )
+        )
+    return BarChart(
+        title=title,
+        description=description,
+        unit=unit,
+        bars=bars,
+        width=PHONE_WIDTH,
+        height=top + len(rows) * row_height + 40,
+        plot_left=plot_left,
+        plot_right=plot_right,
+        ticks=ticks,
+        bar_height=bar_height,
+    )
+
+
 def horizontal_bar_chart(title, description, unit, rows, width=720, label_width=230):
     """rows: (label, value, highlighted) tuples, drawn top to bottom in the given order."""
     bar_height, gap, top = 20, 8, 10
@@ -87,10 +149,7 @@ def horizontal_bar_chart(title, description, unit, rows, width=720, label_width=
     rows = [row for row in rows if row[1] is not None and math.isfinite(row[1]) and row[1] >= 0]
     height = top + len(rows) * (bar_height + gap) + 40
     plot_left, plot_right = label_width, width - 70
-    maximum = min(max((row[1] for row in rows), default=0), CHART_MAX_VALUE)
-    step = nice_step(maximum)
-    top_value = step * max(1, math.ceil(maximum / step)) if maximum else 1
-    scale = (plot_right - plot_left) / top_value
+    scale, ticks = _scale(rows, plot_left, plot_right, target_ticks=5)
     bars = []
     for index, (label, value, highlighted) in enumerate(rows):
         bar_width = max(1.0, min(value, CHART_MAX_VALUE) * scale)
@@ -103,14 +162,9 @@ def horizontal_bar_chart(title, description, unit, rows, width=720, label_width=
                 y=top + index * (bar_height + gap),
                 width=round(bar_width, 1),
                 text_x=round(plot_left + bar_width + 4, 1),
-                value_text=f"{value:,.1f}" if value < 100 else f"{value:,.0f}",
+                value_text=_value_text(value),
             )
         )
-    ticks = []
-    tick = 0.0
-    while tick <= top_value + 1e-9:
-        ticks.append((round(plot_left + tick * scale, 1), f"{tick:,.0f}"))
-        tick += step
     return BarChart(
         title=title,
         description=description,
@@ -122,4 +176,5 @@ def horizontal_bar_chart(title, description, unit, rows, width=720, label_width=
         plot_right=plot_right,
         ticks=ticks,
         bar_height=bar_height,
+        phone=_phone_chart(title, description, unit, rows),
     )
