@@ -1,5 +1,6 @@
 """The sentences an estimate carries: the one-line reason for its verdict, and its notes."""
 
+from estimator.compatibility import BACKEND_LABELS
 from estimator.constants import (
     BYTES_PER_GB,
     DISPLAY_RESERVED_BYTES,
@@ -7,6 +8,14 @@ from estimator.constants import (
     TENSOR_PARALLEL_EFFICIENCY,
 )
 from estimator.memory import apple_gpu_share, ollama_default_context
+
+KIND_LABELS = {
+    "discrete_gpu": "this card class (discrete GPUs)",
+    "datacenter_gpu": "this card class (data-centre GPUs)",
+    "apple_silicon": "Apple Silicon",
+    "apu": "unified-memory PCs",
+    "cpu": "CPUs",
+}
 
 
 def _gb(value_bytes: float) -> str:
@@ -114,13 +123,37 @@ def _placement_notes(request, placement):
         yield "Attention and shared weights stay on the GPU; only routed experts are read from RAM."
 
 
-def _calibration_notes(request, groups):
-    engine = RUNTIMES[request.runtime].engine
-    for group in dict.fromkeys(groups):
+def _calibration_notes(request, choices):
+    """Say when a speed rests on a broader group than the question's own, and on what."""
+    hardware = request.hardware
+    seen = set()
+    for which, choice in zip(("Generation", "Prompt"), choices, strict=False):
+        group = choice.group
+        if group.key in seen and not group.is_prior:
+            continue
+        seen.add(group.key)
         if group.is_prior:
-            yield "No measurements cover this hardware: speeds use a prior; the range is a guess."
-        elif not group.key.startswith(f"{engine}/"):
             yield (
-                f"No {request.runtime} measurements on this kind of hardware: speeds are "
-                f"calibrated on the '{group.key}' group."
+                f"{which} speed: no measurements cover this hardware, so it uses a stated "
+                "prior and the range is a guess."
             )
+        elif choice.level:
+            yield f"{which} speed: {_fallback_sentence(request, hardware, group)}"
+
+
+def _fallback_sentence(request, hardware, group) -> str:
+    backend = BACKEND_LABELS.get(hardware.backend, hardware.backend)
+    kind = KIND_LABELS.get(hardware.kind, hardware.kind)
+    runtime = RUNTIMES[request.runtime].name
+    derived = "/".join(BACKEND_LABELS.get(b, b) for b in group.backends) or "other"
+    if hardware.backend in group.backends and group.key != "global":
+        return (
+            f"no {runtime} measurements on {backend} for {kind}; derived from other runtimes "
+            f"on {backend}, so the range is wider."
+        )
+    if group.key == "global":
+        return (
+            f"no {backend} measurements for {kind}; derived from every GPU measurement "
+            f"({derived}), so the range is wider."
+        )
+    return f"no {backend} measurements for {kind}; {derived}-derived, so the range is wider."

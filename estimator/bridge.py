@@ -59,6 +59,8 @@ def spec_for(row, **options):
             fp16_tflops=row.fp16_tflops,
             backend=options.pop("backend", None) or row.backend,
             name=row.slug,
+            product_name=row.name,
+            gpu_working_set_gb=row.gpu_working_set_gb,
             **options,
         )
     if isinstance(row, Model):
@@ -128,6 +130,9 @@ def measurements_from_benchmarks(benchmarks):
             decode_tok_s=b.decode_tok_s,
             prefill_tok_s=b.prefill_tok_s,
             runtime=b.runtime.slug if b.runtime.slug in RUNTIMES else "llama-cpp",
+            prompt_tokens=b.prompt_tokens,
+            depth=b.depth,
+            run_backend=b.backend or None,
         )
         for b in benchmarks
         if b.model.modality == "text"
@@ -312,6 +317,7 @@ class Question:
         spec = spec_for(
             self.hardware, memory_gb=raw.get("memory_gb") or self.memory_gb, **options
         )
+        spec = replace(spec, usual_backend=usual_backend(self.backend_set, self.runtime))
         changes = {k: raw[k] for k in ("bandwidth_gb_s", "fp16_tflops") if raw.get(k)}
         if raw.get("bandwidth_gb_s") and (spec.kind == "cpu" or spec.unified_memory):
             # A CPU or unified-memory machine reads its weights from RAM at this bandwidth.

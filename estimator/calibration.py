@@ -1,20 +1,35 @@
 """Fit the speed model's efficiency factors from measurements (validation.py measures the fit).
 
-Groups, most specific first: engine/backend/kind (e.g. "ggml/cuda/discrete_gpu"), backend/kind,
-kind, and "global" (GPUs only). A group gets its own factors when it holds at least
-MIN_GROUP_MEASUREMENTS measurements; otherwise the next broader group answers. The low-high
-range of an estimate is the spread of measured/predicted seen out-of-fold in its group.
+Groups, most specific first (the fallback order):
+
+    1. engine/backend/kind   e.g. "ggml/vulkan/apu", "mlx/metal/apple_silicon"
+    2. backend/kind          the same backend and kind of hardware, any runtime
+    3. kind                  any backend on this kind of hardware ("discrete_gpu")
+    4. global                every GPU measurement (decode only for Apple Silicon)
+
+A group gets its own factors when it holds at least MIN_GROUP_MEASUREMENTS measurements;
+otherwise the next broader group answers, and the answer says so (`fallback_level`, the note
+in advice.py) with a range widened by FALLBACK_RANGE_WIDENING per level. Apple Silicon prefill
+never falls back to the global group: Apple GPUs share no compute figure with CUDA cards.
+
+The low-high range of an estimate is the spread of measured/predicted seen in its group when
+every card's measurements were predicted by a calibration fitted without that card.
 """
 
+import math
 from collections.abc import Hashable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 from estimator.constants import (
-    CALIBRATION_FOLDS,
     ERROR_QUANTILE_HIGH,
     ERROR_QUANTILE_LOW,
+    FALLBACK_RANGE_WIDENING,
+    FEW_MEASUREMENTS,
     MIN_GROUP_MEASUREMENTS,
+    MIN_MOE_MEASUREMENTS,
+    MIN_RANGE_RATIOS,
+    PREFILL_EXPONENT_GRID,
     PRIOR_CPU_BANDWIDTH_EFFICIENCY,
     PRIOR_CPU_FLOPS_PER_BYTE,
     PRIOR_ERROR_RATIO_HIGH,
@@ -22,6 +37,8 @@ from estimator.constants import (
     PRIOR_GPU_BANDWIDTH_EFFICIENCY,
     PRIOR_GPU_COMPUTE_EFFICIENCY,
     PRIOR_GPU_FLOPS_PER_BYTE,
+    REF_BANDWIDTH_GB_S,
+    REF_TFLOPS,
     RUNTIMES,
 )
 from estimator.fitting import quantile, relative_least_squares
@@ -32,13 +49,17 @@ from estimator.speed import (
     DecodeFactors,
     DecodeFeatures,
     PrefillFactors,
+    attention_flops_per_token,
     decode_features,
     decode_seconds,
-    flops_per_token,
     gpu_hops,
 )
 
 __all__ = ["Calibration", "GroupCalibration", "Measurement", "fit_calibration", "group_keys"]
+
+# Below this share of attention in a group's prompt FLOPs, its attention cost is not told apart
+# from its matrix cost (the group has no long-prompt or deep-context measurement).
+_ATTENTION_SHARE_TO_FIT = 0.15
 
 
 @dataclass(frozen=True)
@@ -53,6 +74,14 @@ class GroupCalibration:
     decode_ratio_high: float = 1.0
     prefill_ratio_low: float = 1.0
     prefill_ratio_high: float = 1.0
+    backends: tuple[str, ...] = ()  # backends of the measurements it was fitted on
+    prefill_measurements: int = 0
+    # The same quantiles when the group answered for runs of a narrower class held out whole
+    # (another runtime, backend or card class): the range of a fallback answer.
+    decode_fallback_ratio_low: float | None = None
+    decode_fallback_ratio_high: float | None = None
+    prefill_fallback_ratio_low: float | None = None
+    prefill_fallback_ratio_high: float | None = None
 
     @property
     def is_prior(self) -> bool:
@@ -78,11 +107,54 @@ PRIOR_CPU = replace(
 
 
 def group_keys(card: HardwareSpec | None, backend: str, runtime: str) -> tuple[str, ...]:
-    """Calibration groups for a device, most specific first. card None means the CPU."""
+    """Calibration groups for a device's decode, most specific first. card None: the CPU."""
     engine = RUNTIMES[runtime].engine if runtime in RUNTIMES else runtime
     kind, backend = ("cpu", "cpu") if card is None else (card.kind, backend)
     keys = (f"{engine}/{backend}/{kind}", f"{backend}/{kind}", kind)
     return keys if kind == "cpu" else (*keys, "global")
+
+
+def prefill_keys(card: HardwareSpec | None, backend: str, runtime: str) -> tuple[str, ...]:
+    """Groups for a device's prefill: as for decode, but Apple Silicon stops at its own kind."""
+    keys = group_keys(card, backend, runtime)
+    if card is not None and card.kind == "apple_silicon":
+        return tuple(key for key in keys if key != "global")
+    return keys
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The group that answers for a device, and how many levels it fell back."""
+
+    group: GroupCalibration
+    level: int  # 0: the most specific group; each fallback adds one; prior: len(keys)
+
+    @property
+    def widening(self) -> float:
+        """Exponent applied to the range's ratios: wider for fallbacks and few measurements."""
+        few = self.group.measurements < FEW_MEASUREMENTS and not self.group.is_prior
+        return FALLBACK_RANGE_WIDENING ** (self.level + (1 if few else 0))
+
+    def decode_range(self) -> tuple[float, float]:
+        return self._range("decode")
+
+    def prefill_range(self) -> tuple[float, float]:
+        return self._range("prefill")
+
+    def _range(self, which: str) -> tuple[float, float]:
+        group = self.group
+        few = group.measurements < FEW_MEASUREMENTS and not group.is_prior
+        low, high = getattr(group, f"{which}_ratio_low"), getattr(group, f"{which}_ratio_high")
+        if self.level and getattr(group, f"{which}_fallback_ratio_low") is not None:
+            # Seen when this group stood in for a held-out narrower class: already a fallback.
+            low = getattr(group, f"{which}_fallback_ratio_low")
+            high = getattr(group, f"{which}_fallback_ratio_high")
+            return _widened(low, high, FALLBACK_RANGE_WIDENING if few else 1.0)
+        return _widened(low, high, self.widening)
+
+
+def _widened(low: float, high: float, power: float) -> tuple[float, float]:
+    return min(low, 1.0) ** power, max(high, 1.0) ** power
 
 
 @dataclass(frozen=True)
@@ -93,24 +165,56 @@ class Calibration:
     gpu_hop_s: float = 0.0
     measurements: int = 0
     fitted_on: str = ""
+    compute_exponent: float = 1.0
+    bandwidth_exponent: float = 1.0
+    moe_overhead: float = 0.0
+    # backend -> (decode, prefill) speed ratio of runs on that backend to the prediction of
+    # their card class's usual-backend groups; applied when an answer falls back to those.
+    backend_ratios: dict = field(default_factory=dict)
     _by_key: dict = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "_by_key", {group.key: group for group in self.groups})
 
-    def _first(self, keys, accept, fallback: GroupCalibration) -> GroupCalibration:
-        groups = (self._by_key[key] for key in keys if key in self._by_key)
-        return next((group for group in groups if accept(group)), fallback)
+    def _first(self, keys, accept, fallback: GroupCalibration, skip: int) -> Chosen:
+        for level, key in enumerate(keys):
+            group = None if level < skip else self._by_key.get(key)
+            if group is not None and accept(group):
+                return Chosen(group, level)
+        return Chosen(fallback, len(keys))
 
-    def decode_group_for(self, keys: tuple[str, ...]) -> GroupCalibration:
-        """The first group of `keys` with decode factors (a prior when none was fitted)."""
-        fallback = PRIOR_GPU if "global" in keys else PRIOR_CPU
-        return self._first(keys, lambda group: group.decode is not None, fallback)
+    def _backend_ratio(self, keys, chosen: Chosen, index: int, usual: bool) -> float:
+        """The speed ratio of this backend to the hardware's usual one, when a run on another
+        backend than the usual is answered by card-class groups fitted on usual backends."""
+        parts = keys[0].split("/") if keys else []
+        backend = parts[1] if len(parts) == 3 else ""
+        if usual or chosen.level < 2 or chosen.group.is_prior:
+            return 1.0
+        if backend in chosen.group.backends:
+            return 1.0
+        ratios = self.backend_ratios.get(backend)
+        return ratios[index] if ratios and ratios[index] else 1.0
 
-    def prefill_group_for(self, keys: tuple[str, ...], uses_tflops: bool) -> GroupCalibration:
-        """The first group of `keys` with the prefill factor this device needs: the share of
-        peak compute when its TFLOPS are known, else the bandwidth-derived figure."""
+    def decode_choice(self, keys: tuple[str, ...], skip: int = 0, usual: bool = True) -> Chosen:
+        """The group answering for decode; skip sets aside the first `skip` levels; usual says
+        whether the backend is the hardware's usual one."""
         fallback = PRIOR_GPU if "global" in keys else PRIOR_CPU
+        chosen = self._first(keys, lambda group: group.decode is not None, fallback, skip)
+        ratio = self._backend_ratio(keys, chosen, 0, usual)
+        if ratio == 1.0:
+            return chosen
+        decode = chosen.group.decode
+        scaled = replace(
+            decode,
+            bandwidth_efficiency=decode.bandwidth_efficiency * ratio,
+            layer_overhead_s=decode.layer_overhead_s / ratio,
+        )
+        return replace(chosen, group=replace(chosen.group, decode=scaled))
+
+    def prefill_choice(
+        self, keys: tuple[str, ...], uses_tflops: bool, skip: int = 0, usual: bool = True
+    ) -> Chosen:
+        fallback = PRIOR_CPU if keys and keys[-1] == "cpu" else PRIOR_GPU
 
         def accept(group):
             factors = group.prefill
@@ -118,16 +222,44 @@ class Calibration:
                 factors.compute_efficiency if uses_tflops else factors.flops_per_byte
             ) is not None
 
-        return self._first(keys, accept, fallback)
+        chosen = self._first(keys, accept, fallback, skip)
+        ratio = self._backend_ratio(keys, chosen, 1, usual)
+        if ratio == 1.0:
+            return chosen
+        prefill = chosen.group.prefill
+        scaled = replace(
+            prefill,
+            compute_efficiency=prefill.compute_efficiency and prefill.compute_efficiency * ratio,
+            flops_per_byte=prefill.flops_per_byte and prefill.flops_per_byte * ratio,
+        )
+        return replace(chosen, group=replace(chosen.group, prefill=scaled))
+
+    def decode_group_for(self, keys: tuple[str, ...]) -> GroupCalibration:
+        """The first group of `keys` with decode factors (a prior when none was fitted)."""
+        return self.decode_choice(keys).group
+
+    def prefill_group_for(self, keys: tuple[str, ...], uses_tflops: bool) -> GroupCalibration:
+        """The first group of `keys` with the prefill factor this device needs: the share of
+        peak compute when its TFLOPS are known, else the bandwidth-derived figure."""
+        return self.prefill_choice(keys, uses_tflops).group
+
+    def decode_for(self, card: HardwareSpec | None, backend: str, runtime: str) -> Chosen:
+        usual = card is None or card.on_usual_backend
+        return self.decode_choice(group_keys(card, backend, runtime), usual=usual)
+
+    def prefill_for(self, card: HardwareSpec | None, backend: str, runtime: str) -> Chosen:
+        uses_tflops = card is not None and bool(card.tensor_tflops)
+        usual = card is None or card.on_usual_backend
+        keys = prefill_keys(card, backend, runtime)
+        return self.prefill_choice(keys, uses_tflops, usual=usual)
 
     def decode_group(self, card: HardwareSpec | None, backend: str, runtime: str):
         """The group whose decode factors apply to this device (card None: the CPU)."""
-        return self.decode_group_for(group_keys(card, backend, runtime))
+        return self.decode_for(card, backend, runtime).group
 
     def prefill_group(self, card: HardwareSpec | None, backend: str, runtime: str):
         """The group whose prefill factors apply to this device (card None: the CPU)."""
-        uses_tflops = card is not None and bool(card.fp16_tflops)
-        return self.prefill_group_for(group_keys(card, backend, runtime), uses_tflops)
+        return self.prefill_for(card, backend, runtime).group
 
     def to_dict(self) -> dict:
         """A JSON-able dict."""
@@ -135,6 +267,10 @@ class Calibration:
             "fitted_on": self.fitted_on,
             "measurements": self.measurements,
             "gpu_hop_s": self.gpu_hop_s,
+            "compute_exponent": self.compute_exponent,
+            "bandwidth_exponent": self.bandwidth_exponent,
+            "moe_overhead": self.moe_overhead,
+            "backend_ratios": {key: list(value) for key, value in self.backend_ratios.items()},
             "groups": [asdict(group) for group in self.groups],
         }
 
@@ -146,11 +282,21 @@ class Calibration:
                     **group,
                     "decode": DecodeFactors(**group["decode"]) if group["decode"] else None,
                     "prefill": PrefillFactors(**group["prefill"]),
+                    "backends": tuple(group.get("backends", ())),
                 }
             )
             for group in data["groups"]
         )
-        return cls(groups, data["gpu_hop_s"], data["measurements"], data["fitted_on"])
+        return cls(
+            groups,
+            data["gpu_hop_s"],
+            data["measurements"],
+            data["fitted_on"],
+            data.get("compute_exponent", 1.0),
+            data.get("bandwidth_exponent", 1.0),
+            data.get("moe_overhead", 0.0),
+            {key: tuple(value) for key, value in data.get("backend_ratios", {}).items()},
+        )
 
 
 # --- Per-measurement inputs of the speed model ------------------------------------------------
@@ -159,13 +305,23 @@ class Calibration:
 @dataclass(frozen=True)
 class MeasurementRow:
     keys: tuple[str, ...]
+    prefill_keys: tuple[str, ...]
+    backend: str
+    usual: bool  # run on the hardware's usual backend
+    card: str  # the hardware's name: rows of one card are held out together
     decode: DecodeFeatures | None
     hops: int
     decode_s: float | None  # measured seconds per generated token
-    compute_s: float | None  # prompt-token seconds at peak FP16 FLOPS (None: TFLOPS unknown)
-    bandwidth_flop_s: float  # prompt-token FLOPs / bandwidth in bytes/s
+    tflops: float | None  # tensor TFLOPS of the first card (None: unknown)
+    bandwidth_gb_s: float
+    dense_flops: float  # per prompt token
+    attention_flops: float  # per prompt token
     prefill_s: float | None
     quantized: bool
+
+    @property
+    def attention_share(self) -> float:
+        return self.attention_flops / (self.dense_flops + self.attention_flops)
 
 
 def measured_placement(measurement: Measurement):
@@ -173,7 +329,7 @@ def measured_placement(measurement: Measurement):
     hardware, model, quant = measurement.setup, measurement.model, measurement.quant
     footprint = Footprint(
         weights_bytes(model, quant),
-        kv_cache_bytes(model, measurement.context_tokens),
+        kv_cache_bytes(model, measurement.context_tokens + measurement.depth),
         model.layers,
         model.active_b / model.params_b,
         shared_params_b(model) / model.params_b,
@@ -187,162 +343,383 @@ def measured_placement(measurement: Measurement):
 def measurement_row(measurement: Measurement) -> MeasurementRow:
     hardware, model = measurement.setup, measurement.model
     placement = measured_placement(measurement)
-    # llama-bench tgN generates N tokens from an empty cache: the mean KV size is N/2.
-    kv_read = kv_cache_bytes(model, measurement.context_tokens // 2)
+    # llama-bench tgN generates N tokens after `depth` tokens: the mean KV size is depth + N/2.
+    kv_read = kv_cache_bytes(model, measurement.depth + measurement.context_tokens // 2)
     per_device = decode_features(placement, hardware, kv_read)
     decode = DecodeFeatures(
         sum(f.weight_seconds for _, f in per_device),
         sum(f.kv_seconds for _, f in per_device),
         sum(f.layers for _, f in per_device),
+        sum(f.moe_seconds for _, f in per_device),
     )
-    flops = flops_per_token(model, measurement.context_tokens)
     card = hardware.cards()[0] if hardware.cards() else None
     bandwidth = card.bandwidth_gb_s if card else hardware.system_ram_bandwidth_gb_s
     return MeasurementRow(
         keys=group_keys(card, hardware.backend, measurement.runtime),
+        prefill_keys=prefill_keys(card, hardware.backend, measurement.runtime),
+        backend=hardware.backend,
+        usual=measurement.on_usual_backend,
+        card=hardware.name,
         decode=decode,
         hops=gpu_hops(placement),
         decode_s=1 / measurement.decode_tok_s if measurement.decode_tok_s else None,
-        compute_s=flops / (card.fp16_tflops * 1e12) if card and card.fp16_tflops else None,
-        bandwidth_flop_s=flops / (bandwidth * 1e9),
+        tflops=card.tensor_tflops if card else None,
+        bandwidth_gb_s=bandwidth,
+        dense_flops=2 * model.active_b * 1e9,
+        attention_flops=attention_flops_per_token(model, measurement.prompt, measurement.depth),
         prefill_s=1 / measurement.prefill_tok_s if measurement.prefill_tok_s else None,
         quantized=measurement.quant.is_quantized,
     )
 
 
-# --- Fitting ---------------------------------------------------------------------------------
+# --- Decode ------------------------------------------------------------------------------------
 
 
-def _decode_factors(rows: list[MeasurementRow], hop_s: float) -> DecodeFactors | None:
+def _decode_columns(row: MeasurementRow, moe_overhead: float | None) -> list[float]:
+    """Linear features of decode time; moe_overhead None fits it as a column of its own."""
+    f = row.decode
+    streamed = f.weight_seconds + f.kv_seconds
+    if moe_overhead is None:
+        return [streamed, f.kv_seconds, f.layers, f.moe_seconds]
+    return [streamed + moe_overhead * f.moe_seconds, f.kv_seconds, f.layers]
+
+
+def _decode_factors(
+    rows: list[MeasurementRow], hop_s: float, moe_default: float
+) -> DecodeFactors | None:
     usable = [r for r in rows if r.decode_s and r.decode]
     if len(usable) < MIN_GROUP_MEASUREMENTS:
         return None
-    features = [
-        [r.decode.weight_seconds + r.decode.kv_seconds, r.decode.kv_seconds, r.decode.layers]
-        for r in usable
-    ]
+    moe_rows = sum(1 for r in usable if r.decode.moe_seconds)
+    own_moe = MIN_MOE_MEASUREMENTS <= moe_rows <= len(usable) - MIN_MOE_MEASUREMENTS
+    features = [_decode_columns(r, None if own_moe else moe_default) for r in usable]
     # The hop time is fitted globally; it must not swallow a row's whole measured time.
     targets = [max(r.decode_s - hop_s * r.hops, r.decode_s / 2) for r in usable]
     beta = relative_least_squares(features, targets)
     if not beta or beta[0] <= 0:
         return None
-    return DecodeFactors(1 / beta[0], beta[1] / beta[0], beta[2])
+    moe = beta[3] / beta[0] if own_moe else moe_default
+    return DecodeFactors(1 / beta[0], beta[1] / beta[0], beta[2], moe)
 
 
-def _prefill_fit(pairs: list[tuple[float, bool, float]]) -> tuple[float | None, float | None]:
-    """(1/beta, slowdown) for prefill seconds = beta x feature x (1 + slowdown if quantized),
-    from (feature, quantized, seconds) triples."""
-    if len(pairs) < MIN_GROUP_MEASUREMENTS:
-        return None, None
-    features = [[x, x if quantized else 0.0] for x, quantized, _ in pairs]
-    beta = relative_least_squares(features, [t for _, _, t in pairs])
-    if not beta or beta[0] <= 0:
-        return None, None
-    return 1 / beta[0], beta[1] / beta[0]
-
-
-def _prefill_factors(rows: list[MeasurementRow]) -> PrefillFactors:
-    measured = [r for r in rows if r.prefill_s]
-    efficiency, slowdown = _prefill_fit(
-        [(r.compute_s, r.quantized, r.prefill_s) for r in measured if r.compute_s]
-    )
-    per_byte, per_byte_slowdown = _prefill_fit(
-        [(r.bandwidth_flop_s, r.quantized, r.prefill_s) for r in measured]
-    )
-    # One slowdown per group: from peak compute where fitted, else from the bandwidth figure.
-    return PrefillFactors(
-        efficiency, per_byte, slowdown if efficiency else per_byte_slowdown or 0.0
-    )
-
-
-def _global_hop_s(rows: list[MeasurementRow]) -> float:
+def _global_decode(rows: list[MeasurementRow]) -> tuple[float, float]:
+    """(hop seconds, MoE overhead) fitted on every GPU row together."""
     gpu_rows = [r for r in rows if r.decode_s and "global" in r.keys]
-    if not any(r.hops for r in gpu_rows) or len(gpu_rows) < MIN_GROUP_MEASUREMENTS:
-        return 0.0
+    if len(gpu_rows) < MIN_GROUP_MEASUREMENTS:
+        return 0.0, 0.0
+    has_hops = any(r.hops for r in gpu_rows)
+    moe_rows = sum(1 for r in gpu_rows if r.decode.moe_seconds)
+    has_moe = MIN_MOE_MEASUREMENTS <= moe_rows <= len(gpu_rows) - MIN_MOE_MEASUREMENTS
     features = [
-        [
-            r.decode.weight_seconds + r.decode.kv_seconds,
-            r.decode.kv_seconds,
-            r.decode.layers,
-            r.hops,
-        ]
+        [*_decode_columns(r, None)[: 4 if has_moe else 3], r.hops if has_hops else 0.0]
         for r in gpu_rows
     ]
+    if not has_hops:
+        features = [row[:-1] for row in features]
     beta = relative_least_squares(features, [r.decode_s for r in gpu_rows])
-    return beta[3] if beta else 0.0
+    if not beta or beta[0] <= 0:
+        return 0.0, 0.0
+    hop = beta[-1] if has_hops else 0.0
+    moe = beta[3] / beta[0] if has_moe else 0.0
+    return hop, moe
 
 
-def _fit(rows: list[MeasurementRow]) -> Calibration:
-    hop_s = _global_hop_s(rows)
+# --- Prefill -----------------------------------------------------------------------------------
+
+
+def _scale(row: MeasurementRow, exponents: tuple[float, float], uses_tflops: bool) -> float:
+    """The row's reference rate in FLOP/s at 100% of the fitted factor."""
+    compute_exponent, bandwidth_exponent = exponents
+    if uses_tflops:
+        return REF_TFLOPS * 1e12 * (row.tflops / REF_TFLOPS) ** compute_exponent
+    ratio = row.bandwidth_gb_s / REF_BANDWIDTH_GB_S
+    return REF_BANDWIDTH_GB_S * 1e9 * ratio**bandwidth_exponent
+
+
+def _prefill_fit(rows, exponents, uses_tflops):
+    """(factor, quantized slowdown, attention slowdown) for prefill seconds =
+    (dense x (1 + slowdown if quantized) + attention x (1 + attention slowdown)) / (factor x
+    scale), or None with too few rows."""
+    if len(rows) < MIN_GROUP_MEASUREMENTS:
+        return None
+    own_attention = max(r.attention_share for r in rows) >= _ATTENTION_SHARE_TO_FIT
+    features = []
+    for r in rows:
+        scale = _scale(r, exponents, uses_tflops)
+        dense, attention = r.dense_flops / scale, r.attention_flops / scale
+        quantized = dense if r.quantized else 0.0
+        if own_attention:
+            features.append([dense, quantized, attention])
+        else:
+            features.append([dense + attention, quantized])
+    beta = relative_least_squares(features, [r.prefill_s for r in rows])
+    if not beta or beta[0] <= 0:
+        return None
+    attention_slowdown = beta[2] / beta[0] - 1 if own_attention else 0.0
+    return 1 / beta[0], beta[1] / beta[0], attention_slowdown
+
+
+def _prefill_factors(rows: list[MeasurementRow], exponents) -> PrefillFactors:
+    measured = [r for r in rows if r.prefill_s]
+    by_compute = _prefill_fit([r for r in measured if r.tflops], exponents, True)
+    by_bandwidth = _prefill_fit(measured, exponents, False)
+    chosen = by_compute or by_bandwidth or (None, 0.0, 0.0)
+    return PrefillFactors(
+        by_compute[0] if by_compute else None,
+        by_bandwidth[0] if by_bandwidth else None,
+        chosen[1],
+        chosen[2],
+        exponents[0],
+        exponents[1],
+    )
+
+
+def _prefill_error(rows: list[MeasurementRow], exponents, uses_tflops: bool) -> float:
+    """Summed squared log error of prefill fitted per most specific group, for one exponent."""
+    total = 0.0
+    for key in {r.prefill_keys[0] for r in rows}:
+        members = [r for r in rows if r.prefill_keys[0] == key]
+        fit = _prefill_fit(members, exponents, uses_tflops)
+        if fit is None:
+            continue
+        factors = PrefillFactors(fit[0], fit[0], fit[1], fit[2])
+        for r in members:
+            predicted = _row_prefill_s(r, factors, exponents, uses_tflops)
+            total += math.log(predicted / r.prefill_s) ** 2
+    return total
+
+
+def _fit_exponents(rows: list[MeasurementRow]) -> tuple[float, float]:
+    """The powers of TFLOPS and of bandwidth that prefill grows with, fitted on every group."""
+    prefill = [r for r in rows if r.prefill_s and "global" in r.keys]
+    with_tflops = [r for r in prefill if r.tflops]
+
+    def best(candidates, uses_tflops, fixed):
+        if len(candidates) < MIN_GROUP_MEASUREMENTS:
+            return 1.0
+        return min(
+            PREFILL_EXPONENT_GRID,
+            key=lambda e: _prefill_error(
+                candidates, (e, fixed) if uses_tflops else (fixed, e), uses_tflops
+            ),
+        )
+
+    compute = best(with_tflops, True, 1.0)
+    return compute, best(prefill, False, compute)
+
+
+def _row_prefill_s(row, factors: PrefillFactors, exponents, uses_tflops) -> float:
+    factor = factors.compute_efficiency if uses_tflops else factors.flops_per_byte
+    slowdown = 1 + (factors.quantized_slowdown if row.quantized else 0.0)
+    attention = 1 + factors.attention_slowdown
+    work = row.dense_flops * slowdown + row.attention_flops * attention
+    return work / (factor * _scale(row, exponents, uses_tflops))
+
+
+# --- Fitting -----------------------------------------------------------------------------------
+
+
+def _fit(rows: list[MeasurementRow], exponents=None) -> Calibration:
+    hop_s, moe = _global_decode(rows)
+    exponents = exponents or _fit_exponents(rows)
     groups = []
-    for key in sorted({key for row in rows for key in row.keys}):
-        members = [r for r in rows if key in r.keys]
+    for key in sorted({key for row in rows for key in (*row.keys, *row.prefill_keys)}):
+        decode_members = [r for r in rows if _member(r, r.keys, key)]
+        prefill_members = [r for r in rows if _member(r, r.prefill_keys, key)]
         group = GroupCalibration(
-            key, len(members), _decode_factors(members, hop_s), _prefill_factors(members)
+            key,
+            len(decode_members),
+            _decode_factors(decode_members, hop_s, moe),
+            _prefill_factors(prefill_members, exponents),
+            backends=tuple(sorted({r.backend for r in decode_members})),
+            prefill_measurements=sum(1 for r in prefill_members if r.prefill_s),
         )
         if group.decode or group.prefill.compute_efficiency or group.prefill.flops_per_byte:
             groups.append(group)
-    return Calibration(tuple(groups), hop_s, len(rows))
+    calibration = Calibration(tuple(groups), hop_s, len(rows), "", *exponents, moe)
+    return replace(calibration, backend_ratios=_backend_ratios(calibration, rows))
 
 
-def _predict(calibration: Calibration, row: MeasurementRow) -> tuple[float | None, float | None]:
-    """(decode, prefill) tok/s predicted for a measured row."""
-    decode = None
+def _member(row: MeasurementRow, keys: tuple[str, ...], key: str) -> bool:
+    """Whether a row counts in a group: card-class and global groups (the third level on) hold
+    only runs on each card's usual backend, so that other backends are told apart."""
+    if key not in keys:
+        return False
+    return row.usual or keys.index(key) < 2
+
+
+def _backend_ratios(calibration: Calibration, rows: list[MeasurementRow]) -> dict:
+    """Per backend, the geometric mean of measured / predicted speed of its runs on hardware
+    whose usual backend is another one, predicted by the card-class groups."""
+    logs = {}
+    for row in rows:
+        if row.usual:
+            continue
+        decode, prefill = _predict(calibration, row, skip=2)
+        entry = logs.setdefault(row.backend, ([], []))
+        if decode and row.decode_s:
+            entry[0].append(math.log(1 / row.decode_s / decode))
+        if prefill and row.prefill_s:
+            entry[1].append(math.log(1 / row.prefill_s / prefill))
+
+    def mean(values):
+        return math.exp(sum(values) / len(values)) if len(values) >= MIN_MOE_MEASUREMENTS else None
+
+    return {backend: (mean(d), mean(p)) for backend, (d, p) in sorted(logs.items())}
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A held-out row's predicted speeds with the range the engine would show."""
+
+    index: int
+    decode: float | None
+    decode_low: float | None
+    decode_high: float | None
+    prefill: float | None
+    prefill_low: float | None
+    prefill_high: float | None
+    decode_level: int = 0
+    prefill_level: int = 0
+
+
+def predict(
+    calibration: Calibration, row: MeasurementRow, index: int = 0, skip: int = 0
+) -> Prediction:
+    """Decode and prefill tok/s predicted for a measured row, with their ranges (skip: as if
+    the first `skip` levels of groups had no measurements)."""
+    decode = decode_low = decode_high = None
+    decode_choice = calibration.decode_choice(row.keys, skip, row.usual)
     if row.decode:
-        factors = calibration.decode_group_for(row.keys).decode
-        seconds = decode_seconds(row.decode, factors) + calibration.gpu_hop_s * row.hops
-        decode = 1 / seconds
-    factors = calibration.prefill_group_for(row.keys, row.compute_s is not None).prefill
-    slowdown = 1 + (factors.quantized_slowdown if row.quantized else 0.0)
-    if row.compute_s is not None:
-        return decode, factors.compute_efficiency / (row.compute_s * slowdown)
-    return decode, factors.flops_per_byte / (row.bandwidth_flop_s * slowdown)
+        seconds = decode_seconds(row.decode, decode_choice.group.decode)
+        decode = 1 / (seconds + calibration.gpu_hop_s * row.hops)
+        low, high = decode_choice.decode_range()
+        decode_low, decode_high = decode * low, decode * high
+    uses_tflops = row.tflops is not None
+    choice = calibration.prefill_choice(row.prefill_keys, uses_tflops, skip, row.usual)
+    factors = choice.group.prefill
+    exponents = (factors.compute_exponent, factors.bandwidth_exponent)
+    prefill = 1 / _row_prefill_s(row, factors, exponents, uses_tflops)
+    low, high = choice.prefill_range()
+    return Prediction(
+        index,
+        decode,
+        decode_low,
+        decode_high,
+        prefill,
+        prefill * low,
+        prefill * high,
+        decode_choice.level,
+        choice.level,
+    )
+
+
+def _predict(calibration: Calibration, row: MeasurementRow, skip: int = 0):
+    """(decode, prefill) tok/s predicted for a measured row."""
+    prediction = predict(calibration, row, skip=skip)
+    return prediction.decode, prediction.prefill
+
+
+def out_of_fold(rows: list[MeasurementRow], fold_of: Sequence[Hashable], *, ranges=False):
+    """Predictions with each fold fitted on the others; with ranges=True each fold's
+    calibration also carries its own held-out-by-card ranges (a nested cross-validation)."""
+    predictions = []
+    for fold in dict.fromkeys(fold_of):
+        train = [r for r, f in zip(rows, fold_of, strict=True) if f != fold]
+        fitted = _with_ranges(train) if ranges else _fit(train)
+        for index, f in enumerate(fold_of):
+            if f == fold:
+                predictions.append(predict(fitted, rows[index], index))
+    return predictions
 
 
 def out_of_fold_predictions(rows: list[MeasurementRow], fold_of: Sequence[Hashable]):
     """(row index, predicted decode, predicted prefill) with each fold fitted on the others."""
-    predictions = []
-    for fold in dict.fromkeys(fold_of):
-        train = [r for r, f in zip(rows, fold_of, strict=True) if f != fold]
-        fitted = _fit(train)
-        for index, f in enumerate(fold_of):
-            if f == fold:
-                predictions.append((index, *_predict(fitted, rows[index])))
-    return predictions
+    return [(p.index, p.decode, p.prefill) for p in out_of_fold(rows, fold_of)]
+
+
+def _with_ranges(rows: list[MeasurementRow], fitted_on: str = "") -> Calibration:
+    """Factors fitted on every row, with ranges from predicting each card's rows by a
+    calibration fitted without that card (the exponents are fitted once, on every row)."""
+    calibration = _fit(rows)
+    exponents = (calibration.compute_exponent, calibration.bandwidth_exponent)
+    folds = [r.card for r in rows]
+    ratios = {}
+    for fold in dict.fromkeys(folds):
+        train = [r for r, f in zip(rows, folds, strict=True) if f != fold]
+        fitted = _fit(train, exponents)
+        for row, f in zip(rows, folds, strict=True):
+            if f != fold:
+                continue
+            _collect_ratios(fitted, row, ratios)
+    _collect_fallback_ratios(rows, exponents, ratios)
+    groups = tuple(
+        replace(
+            group,
+            **_ratio_range("decode", ratios.get((group.key, "decode"), [])),
+            **_ratio_range("prefill", ratios.get((group.key, "prefill"), [])),
+            **_ratio_range("decode_fallback", ratios.get((group.key, "decode_fallback"), [])),
+            **_ratio_range("prefill_fallback", ratios.get((group.key, "prefill_fallback"), [])),
+        )
+        for group in calibration.groups
+    )
+    return replace(calibration, groups=groups, fitted_on=fitted_on)
+
+
+def _collect_ratios(fitted: Calibration, row: MeasurementRow, ratios: dict) -> None:
+    """Measured / predicted of a held-out row under the group that answered for it."""
+    prediction = predict(fitted, row)
+    decode = fitted.decode_choice(row.keys)
+    if prediction.decode and row.decode_s and decode.level == 0:
+        ratio = 1 / row.decode_s / prediction.decode
+        ratios.setdefault((decode.group.key, "decode"), []).append(ratio)
+    prefill = fitted.prefill_choice(row.prefill_keys, row.tflops is not None)
+    if prediction.prefill and row.prefill_s and prefill.level == 0:
+        ratio = 1 / row.prefill_s / prediction.prefill
+        ratios.setdefault((prefill.group.key, "prefill"), []).append(ratio)
+
+
+def _collect_fallback_ratios(rows: list[MeasurementRow], exponents, ratios: dict) -> None:
+    """Measured / predicted when a whole class (a runtime on a backend, a backend on a kind of
+    hardware, a kind) is left out and a broader group answers for it, as it does for a
+    question no measurement of its class covers."""
+    classes = {}
+    for row in rows:
+        for level, key in enumerate(row.keys[:-1]):
+            classes.setdefault((key, level), []).append(row)
+    for (key, level), members in sorted(classes.items()):
+        fitted = _fit([r for r in rows if key not in r.keys], exponents)
+        for row in members:
+            prediction = predict(fitted, row, skip=level + 1)
+            decode = fitted.decode_choice(row.keys, level + 1)
+            if prediction.decode and row.decode_s and not decode.group.is_prior:
+                ratio = 1 / row.decode_s / prediction.decode
+                ratios.setdefault((decode.group.key, "decode_fallback"), []).append(ratio)
+            prefill = fitted.prefill_choice(row.prefill_keys, row.tflops is not None, level + 1)
+            if prediction.prefill and row.prefill_s and not prefill.group.is_prior:
+                ratio = 1 / row.prefill_s / prediction.prefill
+                ratios.setdefault((prefill.group.key, "prefill_fallback"), []).append(ratio)
 
 
 def fit_calibration(
     measurements: Sequence[Measurement], fitted_on: str | None = None
 ) -> Calibration:
-    """Fit factors per group, with measured/predicted quantiles from k-fold predictions."""
+    """Fit factors per group, with measured/predicted quantiles from held-out-by-card
+    predictions."""
     rows = [measurement_row(m) for m in measurements]
-    calibration = _fit(rows)
-    folds = [index % CALIBRATION_FOLDS for index in range(len(rows))]
-    predictions = out_of_fold_predictions(rows, folds)
-    groups = []
-    for group in calibration.groups:
-        decode_ratios, prefill_ratios = [], []
-        for index, decode, prefill in predictions:
-            row = rows[index]
-            if group.key in row.keys and decode and row.decode_s:
-                decode_ratios.append(1 / row.decode_s / decode)
-            if group.key in row.keys and prefill and row.prefill_s:
-                prefill_ratios.append(1 / row.prefill_s / prefill)
-        groups.append(
-            replace(
-                group,
-                **_ratio_range("decode", decode_ratios),
-                **_ratio_range("prefill", prefill_ratios),
-            )
-        )
-    return replace(
-        calibration, groups=tuple(groups), fitted_on=fitted_on or date.today().isoformat()
-    )
+    return _with_ranges(rows, fitted_on or date.today().isoformat())
 
 
 def _ratio_range(prefix: str, ratios: list[float]) -> dict:
-    if not ratios:
-        return {}
+    """The quantiles of measured / predicted; with too few ratios to tell, the stated prior
+    range (a fallback range then widens the group's own instead)."""
+    if len(ratios) < MIN_RANGE_RATIOS:
+        if prefix.endswith("fallback"):
+            return {}
+        return {
+            f"{prefix}_ratio_low": PRIOR_ERROR_RATIO_LOW,
+            f"{prefix}_ratio_high": PRIOR_ERROR_RATIO_HIGH,
+        }
     return {
         f"{prefix}_ratio_low": min(quantile(ratios, ERROR_QUANTILE_LOW), 1.0),
         f"{prefix}_ratio_high": max(quantile(ratios, ERROR_QUANTILE_HIGH), 1.0),

@@ -103,6 +103,23 @@ VLLM_RUNTIME_OVERHEAD_BYTES = 1.5 * BYTES_PER_GIB
 # Qwen3-30B-A3B 0.45, DeepSeek-V3 0.45, gpt-oss-20b 0.31, Llama-4-Scout 0.64 (median ~0.45).
 MOE_SHARED_SHARE_OF_ACTIVE = 0.45
 
+# --- Prefill scale ---------------------------------------------------------------------------
+
+# Prefill rates are fitted as a power of the card's tensor TFLOPS (or bandwidth) around these
+# reference points, so a fitted "share of peak" reads as the share a 100-TFLOPS / 500 GB/s card
+# reaches. Reference points only (they change no prediction).
+REF_TFLOPS = 100.0
+REF_BANDWIDTH_GB_S = 500.0
+
+# llama.cpp's CUDA matrix kernels for a prompt run at the FP16-accumulate (cuBLAS
+# CUBLAS_COMPUTE_16F) or INT8 (MMQ) tensor rate, not the FP32-accumulate rate the catalog's
+# fp16_tflops normalises to. GeForce cards do FP16-with-FP32-accumulate at half their
+# FP16-accumulate rate; workstation and data-centre cards at the full rate. NVIDIA Ada
+# whitepaper, appendix tables: RTX 4090 330.3 TFLOPS FP16-accumulate vs 165.2 FP32-accumulate;
+# RTX 6000 Ada 364.2 for both.
+# https://images.nvidia.com/aem-dam/Solutions/geforce/ada/nvidia-ada-gpu-architecture.pdf
+GEFORCE_FP16_ACCUMULATE_RATIO = 2.0
+
 # --- Transfers and parallelism --------------------------------------------------------------
 
 # With weights left in system RAM, llama.cpp copies them to the GPU for each prompt micro-batch
@@ -290,5 +307,17 @@ MIN_GROUP_MEASUREMENTS = 8
 # i.e. about 80% of measured runs fell inside the range during calibration.
 ERROR_QUANTILE_LOW = 0.1
 ERROR_QUANTILE_HIGH = 0.9
-# Folds used to collect out-of-fold errors when fitting (leave-one-out is used for reporting).
-CALIBRATION_FOLDS = 5
+# A range resting on a broader group than the question's own (another runtime, another backend,
+# every GPU) is widened: its measured/predicted ratios are raised to this power per fallback
+# level, and once more when the group holds fewer than FEW_MEASUREMENTS runs. A stated rule,
+# checked by the coverage that benchmarks/estimator_accuracy.py prints.
+FALLBACK_RANGE_WIDENING = 1.5
+FEW_MEASUREMENTS = 20
+# Quantiles of measured/predicted need at least this many held-out predictions; with fewer the
+# stated prior range below is shown instead.
+MIN_RANGE_RATIOS = 10
+# A group fits its own mixture-of-experts overhead only with at least this many MoE and this
+# many dense measurements; otherwise the overhead fitted on every GPU measurement applies.
+MIN_MOE_MEASUREMENTS = 3
+# Powers of TFLOPS (or bandwidth) that prefill speed is fitted to grow with, tried in turn.
+PREFILL_EXPONENT_GRID = tuple(round(0.2 + 0.05 * i, 2) for i in range(17))  # 0.2 ... 1.0

@@ -11,7 +11,7 @@ Pure Python: frozen dataclasses in, frozen dataclasses out. GB = 10^9 bytes thro
 from dataclasses import dataclass, replace
 
 from estimator import advice, memory
-from estimator.calibration import Calibration, GroupCalibration
+from estimator.calibration import Calibration, Chosen
 from estimator.commands import command_lines
 from estimator.compatibility import conflicts
 from estimator.constants import (
@@ -241,8 +241,8 @@ def _speeds(request, plan: _Plan, placement: Placement, calibration: Calibration
     """(decode, prefill, time to first token) ranges, and the groups they came from."""
     card = placement.gpu_shares[0].card if placement.gpu_shares else None
     backend, runtime = request.hardware.backend, request.runtime
-    decode_group = calibration.decode_group(card, backend, runtime)
-    prefill_group = calibration.prefill_group(card, backend, runtime)
+    decode_choice = calibration.decode_for(card, backend, runtime)
+    prefill_choice = calibration.prefill_for(card, backend, runtime)
     decode = _decode(request, plan, placement, calibration)
     prompt = max(min(request.prompt_tokens, request.context_tokens - request.depth), 1)
     seconds_per_prompt_token = prefill_seconds_per_token(
@@ -256,20 +256,16 @@ def _speeds(request, plan: _Plan, placement: Placement, calibration: Calibration
         min(request.depth, request.context_tokens),
     )
     prefill = 1 / seconds_per_prompt_token
-    decode_range = SpeedRange(
-        decode * decode_group.decode_ratio_low, decode, decode * decode_group.decode_ratio_high
-    )
-    prefill_range = SpeedRange(
-        prefill * prefill_group.prefill_ratio_low,
-        prefill,
-        prefill * prefill_group.prefill_ratio_high,
-    )
+    decode_low, decode_high = decode_choice.decode_range()
+    prefill_low, prefill_high = prefill_choice.prefill_range()
+    decode_range = SpeedRange(decode * decode_low, decode, decode * decode_high)
+    prefill_range = SpeedRange(prefill * prefill_low, prefill, prefill * prefill_high)
     ttft = SpeedRange(
         prompt / prefill_range.high + 1 / decode_range.high,
         prompt / prefill + 1 / decode,
         prompt / prefill_range.low + 1 / decode_range.low,
     )
-    return decode_range, prefill_range, ttft, (decode_group, prefill_group)
+    return decode_range, prefill_range, ttft, (decode_choice, prefill_choice)
 
 
 def estimate(request: EstimateRequest, calibration: Calibration | None = None) -> Estimate:
@@ -354,13 +350,13 @@ def _offload_label(placement: Placement | None) -> str:
     return placement.mode
 
 
-def _method(groups: tuple[GroupCalibration, ...]) -> str:
-    if not groups:
+def _method(choices: tuple[Chosen, ...]) -> str:
+    if not choices:
         return "Memory from weights, KV cache and runtime buffers; no speed estimate."
-    keys = ", ".join(dict.fromkeys(group.key for group in groups))
+    keys = ", ".join(dict.fromkeys(choice.group.key for choice in choices))
     return (
         "Decode: bytes read per token over calibrated effective bandwidth; prefill: FLOPs per "
-        f"token over calibrated effective compute (calibration group: {keys})."
+        f"token over calibrated effective compute (calibration groups: {keys})."
     )
 
 

@@ -60,8 +60,12 @@ def kv_elements_per_token_per_layer(model: ModelSpec) -> int:
 
 
 def kv_cache_bytes(model: ModelSpec, context_tokens: int, kv_cache_type: str = "f16") -> float:
-    """KV-cache bytes at a context: sliding-window layers hold at most `sliding_window` tokens."""
+    """KV-cache bytes at a context: sliding-window layers hold at most `sliding_window` tokens;
+    in a hybrid model only the full-attention layers keep a cache that grows with the context
+    (linear-attention layers keep a fixed-size state, counted in the runtime buffers)."""
     per_token_layer = kv_elements_per_token_per_layer(model) * KV_BYTES_PER_ELEMENT[kv_cache_type]
+    if model.attention_kind == "hybrid":
+        return per_token_layer * attention_layers(model) * context_tokens
     if model.attention_kind == "sliding" and model.sliding_window:
         full_layers = model.full_attention_layers or 0
         windowed_layers = model.layers - full_layers
@@ -71,6 +75,13 @@ def kv_cache_bytes(model: ModelSpec, context_tokens: int, kv_cache_type: str = "
     else:
         token_layers = model.layers * context_tokens
     return per_token_layer * token_layers
+
+
+def attention_layers(model: ModelSpec) -> int:
+    """Layers that attend over the whole context (all of them but in a hybrid model)."""
+    if model.attention_kind == "hybrid" and model.full_attention_layers is not None:
+        return model.full_attention_layers
+    return model.layers
 
 
 def compute_buffer_bytes(

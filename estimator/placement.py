@@ -18,6 +18,10 @@ class Footprint:
     shared_fraction: float  # non-expert / total parameters (1 for dense models)
 
     @property
+    def is_moe(self) -> bool:
+        return self.active_fraction < 1
+
+    @property
     def per_layer_bytes(self) -> float:
         return (self.weight_bytes + self.kv_bytes) / self.layers
 
@@ -43,6 +47,7 @@ class Placement:
     total_layers: int
     gpu_layers: int
     cpu_moe_layers: int = 0
+    moe: bool = False  # a mixture-of-experts model (routing and dispatch cost per token)
 
     @property
     def gpu_shares(self) -> tuple[DeviceShare, ...]:
@@ -97,7 +102,9 @@ def on_gpus(cards, free_bytes, footprint: Footprint, split_mode: str) -> Placeme
         shares = tuple(
             _layer_share(card, n, footprint) for card, n in zip(cards, layers, strict=True) if n
         )
-    return Placement("gpu", split_mode, shares, footprint.layers, footprint.layers)
+    return Placement(
+        "gpu", split_mode, shares, footprint.layers, footprint.layers, moe=footprint.is_moe
+    )
 
 
 def _scaled(share: DeviceShare, factor: float) -> DeviceShare:
@@ -115,7 +122,7 @@ def _scaled(share: DeviceShare, factor: float) -> DeviceShare:
 def on_cpu(footprint: Footprint) -> Placement:
     """Everything in system RAM, computed by the CPU."""
     share = _layer_share(None, footprint.layers, footprint)
-    return Placement("cpu", "layer", (share,), footprint.layers, 0)
+    return Placement("cpu", "layer", (share,), footprint.layers, 0, moe=footprint.is_moe)
 
 
 def layer_offload(cards, free_bytes, footprint: Footprint) -> Placement:
@@ -130,7 +137,9 @@ def layer_offload(cards, free_bytes, footprint: Footprint) -> Placement:
     if on_gpu < footprint.layers:
         cpu = _layer_share(None, footprint.layers - on_gpu, footprint)
         shares.append(cpu)
-    return Placement("layers", "layer", tuple(shares), footprint.layers, on_gpu)
+    return Placement(
+        "layers", "layer", tuple(shares), footprint.layers, on_gpu, moe=footprint.is_moe
+    )
 
 
 def expert_offload(cards, free_bytes, footprint: Footprint) -> Placement | None:
@@ -180,5 +189,11 @@ def expert_offload(cards, free_bytes, footprint: Footprint) -> Placement | None:
         )
         shares.append(cpu)
     return Placement(
-        "experts", "layer", tuple(shares), footprint.layers, footprint.layers, cpu_moe_layers
+        "experts",
+        "layer",
+        tuple(shares),
+        footprint.layers,
+        footprint.layers,
+        cpu_moe_layers,
+        moe=True,
     )

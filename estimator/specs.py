@@ -7,12 +7,16 @@ instance), so the benchmark script and a Django management command share them.
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from estimator.constants import DEFAULT_SYSTEM_RAM_BANDWIDTH_GB_S, DEFAULT_SYSTEM_RAM_GB
+from estimator.constants import (
+    DEFAULT_SYSTEM_RAM_BANDWIDTH_GB_S,
+    DEFAULT_SYSTEM_RAM_GB,
+    GEFORCE_FP16_ACCUMULATE_RATIO,
+)
 
 HARDWARE_KINDS = frozenset({"discrete_gpu", "datacenter_gpu", "apple_silicon", "apu", "cpu"})
 UNIFIED_MEMORY_KINDS = frozenset({"apple_silicon", "apu"})
 BACKENDS = frozenset({"cuda", "rocm", "metal", "vulkan", "sycl", "cpu"})
-ATTENTION_KINDS = frozenset({"mha", "gqa", "mla", "sliding"})
+ATTENTION_KINDS = frozenset({"mha", "gqa", "mla", "sliding", "hybrid"})
 MODALITIES = frozenset({"text", "image", "speech"})
 QUANT_FAMILIES = frozenset({"gguf", "awq", "gptq", "exl2", "mlx", "fp"})
 
@@ -38,6 +42,9 @@ class HardwareSpec:
     secondary: "HardwareSpec | None" = None
     name: str = ""
     wired_limit_gb: float | None = None  # Apple Silicon: a raised iogpu.wired_limit_mb, in GiB
+    fp16_accumulate_ratio: float = 1.0  # FP16-accumulate / FP32-accumulate tensor rate
+    usual_backend: str = ""  # the backend this hardware usually runs; "": `backend`
+    gpu_working_set_gb: float | None = None  # Apple: recommendedMaxWorkingSetSize, GB
 
     def __post_init__(self):
         if self.kind not in HARDWARE_KINDS:
@@ -50,6 +57,16 @@ class HardwareSpec:
     @property
     def unified_memory(self) -> bool:
         return self.kind in UNIFIED_MEMORY_KINDS
+
+    @property
+    def on_usual_backend(self) -> bool:
+        return not self.usual_backend or self.usual_backend == self.backend
+
+    @property
+    def tensor_tflops(self) -> float | None:
+        """Dense FP16 tensor TFLOPS at the accumulate precision llama.cpp's prompt kernels use
+        (fp16_tflops is normalised to FP32 accumulate)."""
+        return self.fp16_tflops * self.fp16_accumulate_ratio if self.fp16_tflops else None
 
     def cards(self) -> tuple["HardwareSpec", ...]:
         """Every GPU as its own single-card spec, primary cards first; empty for a CPU."""
@@ -136,13 +153,33 @@ class Measurement:
     decode_tok_s: float | None = None
     prefill_tok_s: float | None = None
     runtime: str = "llama-cpp"
+    prompt_tokens: int | None = None  # prefill prompt (llama-bench -p); None: context_tokens
+    depth: int = 0  # tokens already in the context (llama-bench -d)
+    run_backend: str | None = None  # the backend used; None: the hardware's usual one
+
+    @property
+    def backend(self) -> str:
+        return self.run_backend or self.hardware.backend
+
+    @property
+    def on_usual_backend(self) -> bool:
+        return self.backend == self.hardware.backend
+
+    @property
+    def prompt(self) -> int:
+        return self.prompt_tokens or self.context_tokens
 
     @property
     def setup(self) -> HardwareSpec:
-        """The hardware as measured, with this run's GPU count."""
-        if self.hardware.kind == "cpu" or self.hardware.gpu_count == self.gpu_count:
-            return self.hardware
-        return replace(self.hardware, gpu_count=self.gpu_count)
+        """The hardware as measured, with this run's backend and GPU count."""
+        hardware = replace(
+            self.hardware,
+            backend=self.backend,
+            usual_backend=self.hardware.usual_backend or self.hardware.backend,
+        )
+        if hardware.kind == "cpu" or hardware.gpu_count == self.gpu_count:
+            return hardware
+        return replace(hardware, gpu_count=self.gpu_count)
 
 
 def _number(row: Mapping, key: str) -> float | None:
@@ -168,6 +205,12 @@ DEFAULT_BACKEND_BY_KIND = {
 }
 
 
+def fp16_accumulate_ratio(product_name: str) -> float:
+    """GeForce cards do FP16 tensor math with FP32 accumulate at half their FP16-accumulate
+    rate (see GEFORCE_FP16_ACCUMULATE_RATIO); other cards at the same rate."""
+    return GEFORCE_FP16_ACCUMULATE_RATIO if product_name.startswith("GeForce") else 1.0
+
+
 def hardware_spec(
     *,
     kind: str,
@@ -176,6 +219,8 @@ def hardware_spec(
     fp16_tflops: float | None = None,
     backend: str | None = None,
     name: str = "",
+    product_name: str = "",
+    gpu_working_set_gb: float | None = None,
     gpu_count: int = 1,
     system_ram_gb: float | None = None,
     system_ram_bandwidth_gb_s: float | None = None,
@@ -204,6 +249,8 @@ def hardware_spec(
         backend=backend or DEFAULT_BACKEND_BY_KIND[kind],
         drives_display=drives_display,
         name=name,
+        fp16_accumulate_ratio=fp16_accumulate_ratio(product_name),
+        gpu_working_set_gb=gpu_working_set_gb,
     )
 
 
@@ -215,8 +262,10 @@ def hardware_from_row(row: Mapping, **options) -> HardwareSpec:
         memory_gb=memory_gb if memory_gb is not None else _number(row, "memory_gb"),
         bandwidth_gb_s=_number(row, "bandwidth_gb_s"),
         fp16_tflops=_number(row, "fp16_tflops"),
-        backend=row.get("backend") or None,
+        backend=options.pop("backend", None) or row.get("backend") or None,
         name=row.get("slug", ""),
+        product_name=row.get("name", ""),
+        gpu_working_set_gb=_number(row, "gpu_working_set_gb"),
         **options,
     )
 
@@ -273,4 +322,7 @@ def measurement_from_row(
         decode_tok_s=_number(row, "decode_tok_s"),
         prefill_tok_s=_number(row, "prefill_tok_s"),
         runtime=row.get("runtime") or "llama-cpp",
+        prompt_tokens=_integer(row, "prompt_tokens"),
+        depth=_integer(row, "depth") or 0,
+        run_backend=row.get("backend") or None,
     )

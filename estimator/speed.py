@@ -14,7 +14,12 @@ measurements (calibration.py); this module only states the model and its inputs.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from estimator.constants import PCIE_EFFECTIVE_BANDWIDTH_GB_S, TENSOR_PARALLEL_EFFICIENCY
+from estimator.constants import (
+    PCIE_EFFECTIVE_BANDWIDTH_GB_S,
+    REF_BANDWIDTH_GB_S,
+    REF_TFLOPS,
+    TENSOR_PARALLEL_EFFICIENCY,
+)
 from estimator.placement import DeviceShare, Placement
 from estimator.specs import HardwareSpec, ModelSpec
 
@@ -26,15 +31,25 @@ class DecodeFactors:
     bandwidth_efficiency: float  # fraction of peak bandwidth reached streaming weights
     attention_overhead: float  # extra weight-byte equivalents spent per KV byte read
     layer_overhead_s: float  # fixed seconds per layer per token (kernel launches, syncs)
+    moe_overhead: float = 0.0  # extra time per expert-weight byte (routing, expert dispatch)
 
 
 @dataclass(frozen=True)
 class PrefillFactors:
-    """Fitted prompt-processing behaviour of one group."""
+    """Fitted prompt-processing behaviour of one group.
 
-    compute_efficiency: float | None  # fraction of peak FP16 FLOPS; None: not fitted
-    flops_per_byte: float | None  # effective FLOP/s per byte/s of bandwidth (no TFLOPS known)
-    quantized_slowdown: float = 0.0  # extra time for quantized weights (unpacking in kernels)
+    Effective FLOP/s = compute_efficiency x REF_TFLOPS x (tensor TFLOPS / REF_TFLOPS) ^
+    compute_exponent: prefill in llama.cpp grows less than in proportion to the headline
+    figure, so the share of peak reached falls on bigger chips. Without a TFLOPS figure the
+    same form runs on memory bandwidth (flops_per_byte, bandwidth_exponent).
+    """
+
+    compute_efficiency: float | None  # share of peak at a REF_TFLOPS card; None: not fitted
+    flops_per_byte: float | None  # FLOP/s per byte/s at a REF_BANDWIDTH card (no TFLOPS known)
+    quantized_slowdown: float = 0.0  # extra time for quantized weights (dequantisation)
+    attention_slowdown: float = 0.0  # extra time per attention FLOP over a dense-matmul FLOP
+    compute_exponent: float = 1.0
+    bandwidth_exponent: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -44,6 +59,7 @@ class DecodeFeatures:
     weight_seconds: float
     kv_seconds: float
     layers: float
+    moe_seconds: float = 0.0  # weight seconds of a mixture-of-experts model (0 when dense)
 
 
 FactorsFor = Callable[[HardwareSpec | None], tuple[DecodeFactors, PrefillFactors]]
@@ -68,6 +84,7 @@ def decode_features(
             slowest.active_weight_bytes / bandwidth,
             kv_read_bytes * slowest.kv_fraction / bandwidth,
             placement.total_layers,
+            slowest.active_weight_bytes / bandwidth if placement.moe else 0.0,
         )
         return [(slowest, merged)]
     return [
@@ -77,6 +94,9 @@ def decode_features(
                 share.active_weight_bytes / _bandwidth_bytes_s(share, hardware),
                 kv_read_bytes * share.kv_fraction / _bandwidth_bytes_s(share, hardware),
                 share.layers,
+                share.active_weight_bytes / _bandwidth_bytes_s(share, hardware)
+                if placement.moe
+                else 0.0,
             ),
         )
         for share in placement.shares
@@ -91,7 +111,11 @@ def gpu_hops(placement: Placement) -> int:
 
 
 def decode_seconds(features: DecodeFeatures, factors: DecodeFactors) -> float:
-    streamed = features.weight_seconds + features.kv_seconds * (1 + factors.attention_overhead)
+    streamed = (
+        features.weight_seconds
+        + features.moe_seconds * factors.moe_overhead
+        + features.kv_seconds * (1 + factors.attention_overhead)
+    )
     return streamed / factors.bandwidth_efficiency + features.layers * factors.layer_overhead_s
 
 
@@ -110,10 +134,13 @@ def decode_tok_s(
 
 
 def flops_per_token(model: ModelSpec, prompt_tokens: int, depth: int = 0) -> float:
-    """FLOPs to process one prompt token: 2 per active weight, plus attention over the context
-    (QK^T and AV, 4 x query width per attended position: the `depth` tokens already there and
-    half the prompt on average)."""
-    dense = 2 * model.active_b * 1e9
+    """FLOPs to process one prompt token: 2 per active weight, plus attention over the context."""
+    return 2 * model.active_b * 1e9 + attention_flops_per_token(model, prompt_tokens, depth)
+
+
+def attention_flops_per_token(model: ModelSpec, prompt_tokens: int, depth: int = 0) -> float:
+    """Attention FLOPs per prompt token (QK^T and AV, 4 x query width per attended position:
+    the `depth` tokens already there and half the prompt on average)."""
     query_width = (
         model.attention_heads * model.head_dim
         if model.attention_heads and model.head_dim
@@ -124,19 +151,30 @@ def flops_per_token(model: ModelSpec, prompt_tokens: int, depth: int = 0) -> flo
         full_layers = model.full_attention_layers or 0
         windowed = min(mean_attended, model.sliding_window)
         attended = full_layers * mean_attended + (model.layers - full_layers) * windowed
+    elif model.attention_kind == "hybrid" and model.full_attention_layers is not None:
+        attended = model.full_attention_layers * mean_attended  # linear layers: O(1) per token
     else:
         attended = model.layers * mean_attended
-    return dense + 4 * query_width * attended
+    return 4 * query_width * attended
 
 
-def compute_rate_flops(
-    card: HardwareSpec | None, bandwidth_gb_s: float, factors: PrefillFactors, quantized: bool
+def compute_rate_flops(card: HardwareSpec | None, bandwidth_gb_s: float, factors: PrefillFactors):
+    """Effective dense-matmul FLOP/s: from the card's tensor TFLOPS when it is known and the
+    group is fitted on TFLOPS, else from memory bandwidth."""
+    if card is not None and card.tensor_tflops and factors.compute_efficiency:
+        scale = (card.tensor_tflops / REF_TFLOPS) ** factors.compute_exponent
+        return REF_TFLOPS * 1e12 * scale * factors.compute_efficiency
+    scale = (bandwidth_gb_s / REF_BANDWIDTH_GB_S) ** factors.bandwidth_exponent
+    return REF_BANDWIDTH_GB_S * 1e9 * scale * (factors.flops_per_byte or 0.0)
+
+
+def prefill_token_seconds(
+    dense_flops: float, attention_flops: float, rate: float, factors, quantized: bool
 ) -> float:
-    """Effective FLOP/s: fitted share of peak compute, else a bandwidth-derived figure."""
+    """Seconds for one prompt token's arithmetic at an effective rate."""
     slowdown = 1 + (factors.quantized_slowdown if quantized else 0.0)
-    if card is not None and card.fp16_tflops and factors.compute_efficiency:
-        return card.fp16_tflops * 1e12 * factors.compute_efficiency / slowdown
-    return bandwidth_gb_s * 1e9 * (factors.flops_per_byte or 0.0) / slowdown
+    attention = 1 + factors.attention_slowdown
+    return (dense_flops * slowdown + attention_flops * attention) / rate
 
 
 def prefill_seconds_per_token(
@@ -151,27 +189,32 @@ def prefill_seconds_per_token(
 ) -> float:
     """Seconds per prompt token. Layers in system RAM next to a discrete GPU are copied over
     PCIe for every prompt chunk and computed on the GPU (llama.cpp op offload)."""
-    flops = flops_per_token(model, max(prompt_tokens, 1), depth)
+    prompt = max(prompt_tokens, 1)
+    dense = 2 * model.active_b * 1e9
+    attention = attention_flops_per_token(model, prompt, depth)
     gpus = placement.gpu_shares
     seconds = 0.0
 
-    def rate(card, bandwidth_gb_s):
-        return compute_rate_flops(card, bandwidth_gb_s, factors_for(card)[1], quantized)
+    def token_seconds(card, bandwidth_gb_s):
+        factors = factors_for(card)[1]
+        rate = compute_rate_flops(card, bandwidth_gb_s, factors)
+        return prefill_token_seconds(dense, attention, rate, factors, quantized)
 
     if placement.split_mode == "tensor" and len(gpus) > 1:
-        slowest = min(rate(share.card, share.card.bandwidth_gb_s) for share in gpus)
-        seconds += flops / (slowest * len(gpus) * TENSOR_PARALLEL_EFFICIENCY)
+        slowest = max(token_seconds(share.card, share.card.bandwidth_gb_s) for share in gpus)
+        seconds += slowest / (len(gpus) * TENSOR_PARALLEL_EFFICIENCY)
     else:
         for share in gpus:
-            seconds += flops * share.compute_fraction / rate(share.card, share.card.bandwidth_gb_s)
+            seconds += share.compute_fraction * token_seconds(share.card, share.card.bandwidth_gb_s)
     cpu = placement.cpu_share
     if cpu is not None:
         if gpus and not hardware.unified_memory:
             main = gpus[0].card
             copy_seconds = cpu.weight_bytes / (PCIE_EFFECTIVE_BANDWIDTH_GB_S * 1e9)
-            seconds += copy_seconds / max(min(chunk_tokens, prompt_tokens), 1)
-            seconds += flops * cpu.compute_fraction / rate(main, main.bandwidth_gb_s)
+            seconds += copy_seconds / max(min(chunk_tokens, prompt), 1)
+            seconds += cpu.compute_fraction * token_seconds(main, main.bandwidth_gb_s)
         else:
-            cpu_rate = rate(None, hardware.system_ram_bandwidth_gb_s)
-            seconds += flops * cpu.compute_fraction / cpu_rate
+            seconds += cpu.compute_fraction * token_seconds(
+                None, hardware.system_ram_bandwidth_gb_s
+            )
     return seconds

@@ -2,9 +2,10 @@
 
 import statistics
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
-from estimator.calibration import measurement_row, out_of_fold_predictions
+from estimator.calibration import measurement_row, out_of_fold, out_of_fold_predictions
+from estimator.constants import ERROR_QUANTILE_HIGH, ERROR_QUANTILE_LOW
 from estimator.fitting import quantile
 from estimator.memory import weights_bytes
 from estimator.specs import Measurement
@@ -84,4 +85,67 @@ def cross_validate(
         *_median_p90(naive_decode),
         len(naive_prefill),
         *_median_p90(naive_prefill),
+    )
+
+
+# --- Held out by card: errors per backend and range coverage ----------------------------------
+
+
+@dataclass(frozen=True)
+class ErrorStats:
+    """Absolute percentage errors (%) of one slice of held-out predictions, and the share (%)
+    of its measurements inside the range the estimate showed."""
+
+    count: int
+    median_ape: float
+    p90_ape: float
+    coverage: float
+
+
+@dataclass(frozen=True)
+class HeldOutReport:
+    """Every card's measurements predicted by a calibration fitted without that card (its
+    ranges from a cross-validation of its own), per backend and overall ("all")."""
+
+    stated_share: float  # % of measurements the range is meant to hold
+    decode: dict
+    prefill: dict
+
+    def as_dict(self) -> dict:
+        return {
+            "stated_share": self.stated_share,
+            "decode": {key: asdict(value) for key, value in self.decode.items()},
+            "prefill": {key: asdict(value) for key, value in self.prefill.items()},
+        }
+
+
+def _stats(results: list[tuple[float, bool]]) -> ErrorStats:
+    errors = [error for error, _ in results]
+    median, p90 = _median_p90(errors)
+    inside = sum(1 for _, hit in results if hit)
+    return ErrorStats(len(results), median, p90, inside / len(results) * 100 if results else 0.0)
+
+
+def held_out_by_card(measurements: Sequence[Measurement]) -> HeldOutReport:
+    """Decode and prefill error and range coverage with every row of a card held out."""
+    rows = [measurement_row(m) for m in measurements]
+    predictions = out_of_fold(rows, [row.card for row in rows], ranges=True)
+    decode, prefill = {}, {}
+    for p in predictions:
+        measured, backend = measurements[p.index], rows[p.index].backend
+        if measured.decode_tok_s and p.decode:
+            hit = p.decode_low <= measured.decode_tok_s <= p.decode_high
+            result = (_ape(p.decode, measured.decode_tok_s), hit)
+            for key in (backend, "all"):
+                decode.setdefault(key, []).append(result)
+        if measured.prefill_tok_s and p.prefill:
+            hit = p.prefill_low <= measured.prefill_tok_s <= p.prefill_high
+            result = (_ape(p.prefill, measured.prefill_tok_s), hit)
+            for key in (backend, "all"):
+                prefill.setdefault(key, []).append(result)
+    share = (ERROR_QUANTILE_HIGH - ERROR_QUANTILE_LOW) * 100
+    return HeldOutReport(
+        round(share),
+        {key: _stats(value) for key, value in sorted(decode.items())},
+        {key: _stats(value) for key, value in sorted(prefill.items())},
     )
