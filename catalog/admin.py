@@ -80,7 +80,8 @@ class CatalogAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Vendor)
-class VendorAdmin(admin.ModelAdmin):
+class VendorAdmin(ImportExportModelAdmin):
+    resource_classes = [resources.VendorResource]
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -161,6 +162,18 @@ class RuntimeInstallInline(admin.StackedInline):
         "source_url",
         "note",
     ]
+
+
+@admin.register(RuntimeInstall)
+class RuntimeInstallAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    """The per-OS install routes as one table, for importing runtime_installs.csv."""
+
+    resource_classes = [resources.RuntimeInstallResource]
+    list_display = ["runtime", "os", "method", "position"]
+    list_filter = ["os", "runtime"]
+    search_fields = ["runtime__name", "method"]
+    autocomplete_fields = ["runtime"]
+    list_select_related = ["runtime"]
 
 
 @admin.register(Runtime)

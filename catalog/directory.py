@@ -3,7 +3,6 @@
 Each listing fetches its rows with one query per table, whatever the number of rows.
 """
 
-import csv
 from urllib.parse import urlsplit
 
 from django.core.paginator import Paginator
@@ -14,6 +13,7 @@ from django.utils.text import Truncator
 
 from catalog.filters import BENCHMARK_SORTS, HARDWARE_SORTS, MODEL_SORTS
 from catalog.models import SIZE_CLASSES, Benchmark, Hardware, Model, Runtime
+from catalog.resources import BenchmarkResource
 from core.charts import horizontal_bar_chart
 from estimator import bridge
 from glossary.models import Term
@@ -256,46 +256,13 @@ def source_label(url):
     return Truncator(f"{parts.netloc.removeprefix('www.')}{parts.path}".rstrip("/")).chars(70)
 
 
-CSV_COLUMNS = [
-    "hardware",
-    "gpu_count",
-    "model",
-    "quant",
-    "runtime",
-    "runtime_version",
-    "context_tokens",
-    "batch_size",
-    "decode_tok_s",
-    "prefill_tok_s",
-    "measured_on",
-    "verified",
-    "source_url",
-]
-
-
 def benchmarks_csv_response(benchmarks):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    """The listed measurements in the columns of benchmarks.csv (BenchmarkResource), so a
+    downloaded file imports back through the admin unchanged."""
+    response = HttpResponse(
+        BenchmarkResource().export_csv(benchmarks), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="runlocalai-benchmarks.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for b in benchmarks:
-        writer.writerow(
-            [
-                b.hardware.slug,
-                b.gpu_count,
-                b.model.slug,
-                b.quant.name,
-                b.runtime.slug,
-                b.runtime_version,
-                b.context_tokens,
-                b.batch_size,
-                b.decode_tok_s or "",
-                b.prefill_tok_s or "",
-                b.measured_on or "",
-                "yes" if b.verified else "no",
-                b.source_url,
-            ]
-        )
     return response
 
 

@@ -4,17 +4,20 @@ Each loader reads one file, validates every row and writes rows by their natural
 or the benchmark's unique setup). A bad row raises SeedError naming the file, the line and the
 reason; the management command wraps the whole run in one transaction, so nothing from that run
 is kept. Rows whose values did not change are not saved again, so a second run changes nothing.
+
+CSV tables load through their django-import-export resource (`load_csv`), the schema the admin
+imports and exports with; JSON fixtures go through `FixtureItem` and `save_by_key`.
 """
 
 import csv
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.text import slugify
+from import_export.results import RowResult
+from tablib import Dataset
 
 
 class SeedError(Exception):
@@ -29,9 +32,9 @@ class SeedReport:
     updated: dict = field(default_factory=dict)
     unchanged: dict = field(default_factory=dict)
 
-    def count(self, label, outcome):
+    def count(self, label, outcome, rows=1):
         bucket = getattr(self, outcome)
-        bucket[label] = bucket.get(label, 0) + 1
+        bucket[label] = bucket.get(label, 0) + rows
 
     def lines(self):
         labels = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
@@ -80,67 +83,54 @@ class FixtureItem:
         return mapping[key]
 
 
-class Row(FixtureItem):
-    """One CSV row: every value arrives as text."""
-
-    def text(self, name, required=None):
-        value = (self.data.get(name) or "").strip()
-        if (self.required_by_default if required is None else required) and not value:
-            self.fail(f"missing required field '{name}'")
-        return value
-
-    def number(self, name, required=False, positive=True, kind=float):
-        raw = self.text(name, required)
-        if not raw:
-            return None
-        try:
-            value = kind(raw)
-        except (ValueError, InvalidOperation):
-            self.fail(f"'{name}' must be a number, got {raw!r}")
-        if positive and value <= 0:
-            self.fail(f"'{name}' must be positive, got {raw}")
-        return value
-
-    def integer(self, name, required=False):
-        return self.number(name, required, kind=int)
-
-    def decimal(self, name):
-        return self.number(name, kind=Decimal)
-
-    def flag(self, name):
-        return self.text(name).lower() in {"yes", "true", "1"}
-
-    def optional_flag(self, name):
-        raw = self.text(name).lower()
-        return None if not raw else raw in {"yes", "true", "1"}
-
-    def items(self, name):
-        return [part.strip() for part in self.text(name).split(";") if part.strip()]
-
-    def choice(self, name, choices, required=True):
-        value = self.text(name, required)
-        if value and value not in choices:
-            self.fail(f"'{name}' must be one of {', '.join(sorted(choices))}, got {value!r}")
-        return value
-
-    def sources(self, name="source"):
-        value = self.text(name, required=True)
-        validate = URLValidator()
-        for url in [part.strip() for part in value.split(" ; ")]:
-            try:
-                validate(url)
-            except ValidationError:
-                self.fail(f"'{name}' holds something that is not a URL: {url!r}")
-        return value
-
-
-def read_rows(path):
+def read_table(path):
+    """A CSV file as a tablib Dataset, with the line of the file each row ends on (a quoted
+    cell may span lines; line 1 is the header)."""
     path = Path(path)
+    rows, lines = [], []
     with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        # Line 1 is the header; DictReader's line_num counts physical lines read so far.
-        for data in reader:
-            yield Row(path, reader.line_num, data)
+        reader = csv.reader(handle)
+        headers = next(reader, [])
+        for cells in reader:
+            if not cells:
+                continue
+            if len(cells) > len(headers):
+                raise SeedError(path, reader.line_num, "more cells than the header has columns")
+            rows.append(cells + [""] * (len(headers) - len(cells)))
+            lines.append(reader.line_num)
+    return Dataset(*rows, headers=headers), lines
+
+
+def error_text(error):
+    """A refused row's reasons as one line: a cell's own message, or 'field: message' for the
+    model's checks."""
+    parts = []
+    for name, messages in error.message_dict.items():
+        text = " ".join(messages)
+        parts.append(text if name == NON_FIELD_ERRORS else f"{name}: {text}")
+    return "; ".join(parts)
+
+
+def load_csv(path, resource, report, label):
+    """Import one CSV file through its resource; the first refused row raises SeedError with
+    its line and reason (the resource has then kept nothing of the file)."""
+    dataset, lines = read_table(path)
+    result = resource.import_data(dataset, dry_run=False, raise_errors=False)
+    if result.base_errors:
+        raise SeedError(path, 1, str(result.base_errors[0].error))
+    refused = [(row.number, error_text(row.error)) for row in result.invalid_rows]
+    refused += [(number, str(errors[0].error)) for number, errors in result.row_errors()]
+    if refused:
+        number, reason = min(refused)
+        raise SeedError(path, lines[number - 1], reason)
+    for outcome, import_type in [
+        ("created", RowResult.IMPORT_TYPE_NEW),
+        ("updated", RowResult.IMPORT_TYPE_UPDATE),
+        ("unchanged", RowResult.IMPORT_TYPE_SKIP),
+    ]:
+        report.count(label, outcome, result.totals[import_type])
+    for other_label, rows in resource.created_alongside.items():
+        report.count(other_label, "created", rows)
 
 
 def save_by_key(row, model, lookup, values, report, label):

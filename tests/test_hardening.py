@@ -156,7 +156,7 @@ def test_bulk_publish_leaves_rows_that_fail_validation_in_review(editor_client, 
 
 def test_admin_import_refuses_an_out_of_range_speed():
     dataset = Dataset().load(
-        "hardware,gpu_count,model,quant,runtime,context_tokens,decode_tok_s,source_url,status\n"
+        "hardware,gpu_count,model,quant,runtime,context_tokens,decode_tok_s,source,status\n"
         "rtx-4090,1,llama-3.1-8b,Q4_K_M,llama-cpp,128,1e9,https://example.com/imp,published\n",
         format="csv",
     )

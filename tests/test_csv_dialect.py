@@ -1,0 +1,192 @@
+"""One CSV dialect: the seed files, the admin's import/export and the public benchmarks CSV
+share each table's columns, and a downloaded benchmarks file imports back unchanged."""
+
+import csv
+import io
+import re
+import shutil
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from catalog.loaders import DATA_DIR, TABLES
+from catalog.models import Benchmark, Hardware, Vendor
+
+pytestmark = pytest.mark.django_db
+
+# Seed-file columns that describe a row but are stored nowhere, so no export writes them.
+UNSTORED = {"quant_formats.csv": {"size_gib_llama3_8b"}, "api_prices.csv": {"notes"}}
+
+
+def header_of(path):
+    with path.open(newline="") as handle:
+        return next(csv.reader(handle))
+
+
+@pytest.mark.parametrize("file_name,resource_class,label", TABLES)
+def test_each_table_exports_the_columns_of_its_seed_file(file_name, resource_class, label):
+    exported = resource_class().export().headers
+    expected = [c for c in header_of(DATA_DIR / file_name) if c not in UNSTORED.get(file_name, ())]
+    assert exported == expected
+
+
+def test_public_benchmarks_csv_has_the_seed_files_columns(client):
+    response = client.get("/benchmarks/", {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == header_of(DATA_DIR / "benchmarks.csv")
+    assert len(rows) - 1 == Benchmark.objects.published().count()
+
+
+def admin_import(client, model_name, file_name, text):
+    """Upload a CSV to the admin's import page, confirm it, and return (preview, result) html."""
+    upload = SimpleUploadedFile(file_name, text.encode(), content_type="text/csv")
+    preview = client.post(
+        reverse(f"admin:catalog_{model_name}_import"),
+        {"import_file": upload, "format": "0", "resource": "0"},
+    )
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+    assert "import_file_name" in hidden, "the preview offers no confirm button"
+    del hidden["csrfmiddlewaretoken"]
+    result = client.post(reverse(f"admin:catalog_{model_name}_process_import"), hidden, follow=True)
+    assert result.status_code == 200
+    return html, result.content.decode()
+
+
+def benchmark_state():
+    return list(Benchmark.objects.order_by("pk").values())
+
+
+def test_downloaded_benchmarks_import_back_unchanged(editor_client):
+    before, history = benchmark_state(), Benchmark.history.count()
+    exported = editor_client.get("/benchmarks/", {"format": "csv"}).content.decode()
+    rows = exported.count("\n") - 1
+    assert rows == Benchmark.objects.published().count() > 200
+
+    preview, result = admin_import(editor_client, "benchmark", "benchmarks.csv", exported)
+
+    assert "Errors" not in preview.split('id="content"')[1].split("Confirm import")[0]
+    assert f"Import finished: 0 new, 0 updated, 0 deleted and {rows} skipped benchmarks." in (
+        result
+    )
+    assert benchmark_state() == before
+    assert Benchmark.history.count() == history
+
+
+def test_an_edited_cell_updates_exactly_that_benchmark(editor_client):
+    exported = editor_client.get("/benchmarks/", {"format": "csv"}).content.decode()
+    table = list(csv.DictReader(io.StringIO(exported)))
+    edited = next(row for row in table if row["decode_tok_s"] and row["hardware"] == "rtx-4090")
+    edited["decode_tok_s"] = "123.25"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(table[0]))
+    writer.writeheader()
+    writer.writerows(table)
+    target = Benchmark.objects.get(
+        hardware__slug="rtx-4090",
+        model__slug=edited["model"],
+        quant__name=edited["quant"],
+        runtime__slug=edited["runtime"],
+        gpu_count=edited["gpu_count"],
+        backend=edited["backend"],
+        context_tokens=edited["context_tokens"],
+        depth=edited["depth"],
+        source_url=edited["source"],
+    )
+    others = [b for b in benchmark_state() if b["id"] != target.pk]
+
+    _preview, result = admin_import(editor_client, "benchmark", "edited.csv", out.getvalue())
+
+    assert "Import finished: 0 new, 1 updated, 0 deleted" in result
+    target.refresh_from_db()
+    assert target.decode_tok_s == 123.25
+    assert [b for b in benchmark_state() if b["id"] != target.pk] == others
+
+
+ADMIN_PAGES = {
+    "vendors.csv": "vendor",
+    "hardware.csv": "hardware",
+    "models.csv": "model",
+    "quant_formats.csv": "quantformat",
+    "runtimes.csv": "runtime",
+    "runtime_installs.csv": "runtimeinstall",
+    "benchmarks.csv": "benchmark",
+    "cloud_offers.csv": "cloudoffer",
+    "api_prices.csv": "apiprice",
+}
+
+
+@pytest.mark.parametrize("file_name", [table[0] for table in TABLES])
+def test_editors_import_every_seed_file_as_it_is(editor_client, file_name):
+    """The seeded database already holds every row, so the shipped file changes nothing."""
+    text = (DATA_DIR / file_name).read_text()
+    rows = len(list(csv.DictReader(io.StringIO(text))))
+    _preview, result = admin_import(editor_client, ADMIN_PAGES[file_name], file_name, text)
+    assert re.search(rf"Import finished: 0 new, 0 updated, 0 deleted and {rows} skipped", result)
+
+
+def test_seed_and_admin_refuse_a_bad_cell_with_the_same_message(editor_client, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    hardware_csv = data / "hardware.csv"
+    lines = hardware_csv.read_text().splitlines(keepends=True)
+    number, line = next((n, t) for n, t in enumerate(lines, 1) if t.startswith("rtx-4090,"))
+    bad = line.replace(",24,GDDR6X,", ",lots,GDDR6X,", 1)
+    assert bad != line
+    hardware_csv.write_text("".join(lines[: number - 1] + [bad] + lines[number:]))
+    message = "'memory_gb' must be a number, got 'lots'"
+
+    with pytest.raises(CommandError) as error:
+        call_command("seed", "--only", "catalog", "--data-dir", str(data))
+    assert f"hardware.csv, line {number}: {message}" in str(error.value)
+
+    upload = SimpleUploadedFile("hardware.csv", (lines[0] + bad).encode())
+    response = editor_client.post(
+        reverse("admin:catalog_hardware_import"),
+        {"import_file": upload, "format": "0", "resource": "0"},
+    )
+    assert message.replace("'", "&#x27;") in response.content.decode()
+    assert Hardware.objects.get(slug="rtx-4090").memory_gb == 24
+
+
+@pytest.mark.parametrize(
+    "file_name,old,new,reason",
+    [
+        (
+            "benchmarks.csv",
+            ",https://github.com/XiongjieDai/",
+            ",not-a-url ; https://github.com/XiongjieDai/",
+            "'source' holds something that is not a URL: 'not-a-url'",
+        ),
+        ("benchmarks.csv", "rtx-3070,1,llama-3-8b,", "rtx-3070,1,llama-9-8b,", "unknown model"),
+        ("models.csv", ",dense,32,4096,32,32,", ",dense,,4096,32,,", "text models need"),
+        ("cloud_offers.csv", ",2026-09-25,", ",25/09/2026,", "must be a date YYYY-MM-DD"),
+        ("runtimes.csv", ",linux;windows;macos,", ",linux;beos,", "'os' must be from"),
+    ],
+)
+def test_seed_refuses_a_bad_row_of_any_table_and_keeps_nothing(
+    tmp_path, file_name, old, new, reason
+):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    with (data / "vendors.csv").open("a") as handle:
+        handle.write("newco,NewCo\n")
+    path = data / file_name
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(CommandError) as error:
+        call_command("seed", "--only", "catalog", "--data-dir", str(data))
+    assert f"Nothing was loaded. {file_name}, line " in str(error.value)
+    assert reason in str(error.value)
+    assert not Vendor.objects.filter(slug="newco").exists()
+
+
+def test_a_downloaded_cell_a_spreadsheet_would_run_is_defused(client):
+    Benchmark.objects.filter(hardware__slug="rtx-4090").update(command="=HYPERLINK(1)")
+    rows = list(csv.DictReader(io.StringIO(client.get("/benchmarks/?format=csv").content.decode())))
+    commands = {row["command"] for row in rows if row["hardware"] == "rtx-4090"}
+    assert commands == {"'=HYPERLINK(1)"}
