@@ -285,20 +285,6 @@ def similar_hardware(hw, count=4):
     return sorted(candidates, key=lambda other: (distance(other), other.name))[:count]
 
 
-def measured_decode_chart(benchmarks, title):
-    """Bars of single-GPU measured decode speed, one per model/quant/length measured."""
-    rows = [
-        (f"{b.model.name} {b.quant.name} · {b.context_tokens}", b.decode_tok_s, b.verified)
-        for b in benchmarks
-        if b.decode_tok_s and b.gpu_count == 1
-    ][:CHART_MAX_BARS]
-    if not rows:
-        return None
-    return horizontal_bar_chart(
-        title, "Measured decode tokens per second, one bar per measurement.", "tokens/s", rows
-    )
-
-
 def model_sizes(model, quants, files):
     """(quant, GB, basis) for each quant: the published file's size when known, else computed."""
     by_quant = {f.quant_id: f for f in files}
