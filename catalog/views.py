@@ -1,10 +1,8 @@
-from urllib.parse import urlencode
-
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 
-from catalog import directory, measured, snapshot
+from catalog import directory, snapshot
 from catalog.filters import (
     BenchmarkFilterForm,
     HardwareFilterForm,
@@ -61,15 +59,15 @@ def hardware_detail(request, slug):
         .order_by("model__name", "quant__name", "gpu_count", "context_tokens")
     )
     offers = list(hardware.offers.fresh())
-    groups = measured.measured_groups(benchmarks)
     context = {
         "hardware": hardware,
         "shown_item": hardware,
         "memory_gb": memory_gb,
         "selected_slug": slug,
         "benchmarks": benchmarks,
-        "measured_groups": groups,
-        "chart": measured.measured_chart(hardware.name, groups),
+        "chart": directory.measured_decode_chart(
+            benchmarks, f"Measured decode speed on {hardware.name}"
+        ),
         "matrix": hardware_matrix(hardware, memory_gb),
         "prices": hardware.prices.all()[:24],
         "offers": offers,
@@ -220,22 +218,32 @@ def compare(request):
             f"{MAX_CONTEXT_TOKENS:,}."
         )
         context_tokens = DEFAULT_CONTEXT_TOKENS
+    typed = comparing.add_typed(slugs, request.GET.get("add", ""))
     comparison = comparing.build(
         slugs, request.GET.get("quant") or DEFAULT_QUANT_NAME, context_tokens
     )
     comparison.notices[:0] = notices
     kept = [slug for slug, _hw, _gb in comparison.items]
+    quant_name = comparison.quant.name
+    page_url = comparing.page_url(kept, quant_name, context_tokens)
+    if typed and typed.slug and not request.htmx:
+        return HttpResponseRedirect(page_url)  # the shareable address, by slugs
     remove_urls = [
-        (hw, "/compare/?" + urlencode({"hw": ",".join(s for s in kept if s != slug)}))
+        (hw, comparing.page_url([s for s in kept if s != slug], quant_name, context_tokens))
         for slug, hw, _gb in comparison.items
     ]
     context = {
         "comparison": comparison,
         "kept": kept,
+        "typed": typed,
+        "typed_links": comparing.candidate_links(typed, kept, quant_name, context_tokens),
         "remove_urls": remove_urls,
-        "hardware_choices": Hardware.objects.published().only("slug", "name"),
+        "hardware_picks": comparing.picks(snapshot.current()),
         "quant_choices": QuantFormat.objects.published().filter(family="gguf").only("name"),
         **page_context([("Compare hardware", "/compare/")]),
     }
     template = partial_or_page(request, "catalog/compare.html", target="compare-results")
-    return render(request, template, context)
+    response = render(request, template, context)
+    if typed and typed.slug:
+        response["HX-Push-Url"] = page_url
+    return response

@@ -1,9 +1,11 @@
 """Compare hardware side by side: specs, value ratios and the speed of popular models."""
 
+import re
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from catalog import snapshot
-from core.charts import horizontal_bar_chart
+from core.grouped_chart import grouped_bar_chart
 from estimator import bridge
 from estimator.constants import DEFAULT_CONTEXT_TOKENS, DEFAULT_QUANT_NAME
 from estimator.matrix import popular_text_models
@@ -18,6 +20,7 @@ class Comparison:
     spec_rows: list = field(default_factory=list)  # (label, [(text, is_best)])
     model_rows: list = field(default_factory=list)  # (model, [Cell])
     chart: object = None
+    narrow_chart: object = None
     quant: object = None
     context: int = DEFAULT_CONTEXT_TOKENS
 
@@ -31,6 +34,113 @@ def parse_slugs(raw_values):
             if slug and slug not in slugs:
                 slugs.append(slug[:80])
     return slugs
+
+
+SUGGESTIONS_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One entry of the "Add hardware" list: a piece of hardware, or one memory configuration
+    of it, by the name a visitor would type."""
+
+    slug: str
+    name: str
+
+    @property
+    def words(self):
+        return _words(self.name)
+
+
+def _words(text):
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def picks(catalog):
+    """Every name the "Add hardware" box accepts: each piece of hardware, and each memory
+    configuration of the ones sold in several."""
+    entries = []
+    for hw in catalog.hardware.values():
+        entries.append(Pick(hw.slug, hw.name))
+        entries.extend(Pick(slug, f"{hw.name}, {gb:g} GB") for slug, gb in hw.memory_variants)
+    return entries
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What a typed name resolved to: one slug, or several candidates, or nothing."""
+
+    text: str
+    slug: str = ""
+    candidates: tuple = ()
+
+    @property
+    def message(self):
+        if self.slug:
+            return ""
+        if self.candidates:
+            return (
+                f"“{self.text}” matches {len(self.candidates)} pieces of hardware; "
+                "pick one or type more of its name."
+            )
+        return f"We have no hardware called “{self.text}”. Try part of its name, e.g. “4090”."
+
+
+def find_hardware(text, catalog):
+    """The hardware a visitor typed, by slug or by name: a slug or a whole name wins; else the
+    entries holding every typed word, and among those the one with fewest other words."""
+    text = text.strip()[:120]
+    entries = picks(catalog)
+    key = text.lower()
+    if snapshot.resolve_hardware(key) is not None:
+        return Lookup(text, slug=key)
+    words = _words(text)
+    if not words:
+        return Lookup(text)
+    exact = [entry for entry in entries if entry.words == words]
+    if len(exact) == 1:
+        return Lookup(text, slug=exact[0].slug)
+    wanted = set(words)
+    matching = [entry for entry in entries if wanted <= set(entry.words) | set(_words(entry.slug))]
+    if not matching:
+        return Lookup(text)
+    extra = {entry.slug: len(set(entry.words) - wanted) for entry in matching}
+    fewest = min(extra.values())
+    closest = [entry for entry in matching if extra[entry.slug] == fewest]
+    if len(closest) == 1:
+        return Lookup(text, slug=closest[0].slug)
+    matching.sort(key=lambda entry: (extra[entry.slug], entry.name))
+    return Lookup(text, candidates=tuple(matching[:SUGGESTIONS_SHOWN]))
+
+
+def add_typed(slugs, text):
+    """Resolve what was typed in "Add hardware" and add it to slugs; None when nothing was."""
+    if not text.strip():
+        return None
+    lookup = find_hardware(text, snapshot.current())
+    if lookup.slug and lookup.slug not in slugs:
+        slugs.append(lookup.slug)
+    return lookup
+
+
+def page_url(slugs, quant_name, context):
+    """The shareable address of a comparison."""
+    query = {"hw": ",".join(slugs)}
+    if quant_name != DEFAULT_QUANT_NAME:
+        query["quant"] = quant_name
+    if context != DEFAULT_CONTEXT_TOKENS:
+        query["context"] = context
+    return "/compare/?" + urlencode(query, safe=",")
+
+
+def candidate_links(lookup, kept, quant_name, context):
+    """(name, address) to add each candidate an ambiguous name matched."""
+    if lookup is None:
+        return []
+    return [
+        (entry.name, page_url([*kept, entry.slug], quant_name, context))
+        for entry in lookup.candidates
+    ]
 
 
 def resolve_items(slugs, notices):
@@ -122,19 +232,40 @@ def build(slugs, quant_name=DEFAULT_QUANT_NAME, context=DEFAULT_CONTEXT_TOKENS):
         )
         flags = _best_flags([c.decode_tok_s for c in cells], "high")
         comparison.model_rows.append((model, list(zip(cells, flags, strict=True))))
-    bars = []
-    for model, cells in comparison.model_rows:
-        for (cell, _best), (_slug, hw, _gb) in zip(cells, comparison.items, strict=True):
-            if cell.decode_tok_s:
-                bars.append(
-                    (f"{model.name} · {hw.name}", cell.decode_tok_s, cell.decode.is_measured)
-                )
-    if bars and len(comparison.items) >= 2:
-        comparison.chart = horizontal_bar_chart(
-            f"Decode speed at {quant.name}, {context:,} tokens",
-            "Decode tokens per second for each model on each compared item; measured bars are "
-            "marked in the table.",
-            "tokens/s",
-            bars,
+    if len(comparison.items) >= 2:
+        comparison.chart, comparison.narrow_chart = (
+            chart(comparison, memory, hardware, width) for width in (720, 360)
         )
     return comparison
+
+
+def _speed_text(cell):
+    if cell.decode_tok_s is None:
+        return None, cell.verdict_text
+    value = cell.decode_tok_s
+    text = f"{value:,.1f}" if value < 10 else f"{value:,.0f}"
+    suffix = " est." if cell.decode.basis == "estimated" else ""
+    return value, f"{text} tok/s{suffix}"
+
+
+def chart(comparison, memory, hardware, width):
+    """Memory, bandwidth and each popular model's decode speed, one bar per compared item."""
+    groups = [
+        ("Memory (GB)", [(gb, f"{gb:g} GB" if gb else "—") for gb in memory]),
+        (
+            "Memory bandwidth (GB/s)",
+            [(hw.bandwidth_gb_s, f"{hw.bandwidth_gb_s:,.0f} GB/s") for hw in hardware],
+        ),
+    ]
+    quant = comparison.quant.name
+    for model, cells in comparison.model_rows:
+        groups.append((model.name, [_speed_text(cell) for cell, _best in cells]))
+    return grouped_bar_chart(
+        f"Decode speed at {quant}, {comparison.context:,} tokens, with memory and bandwidth",
+        "For each metric, one bar per compared item in the legend's order, labelled with its "
+        "value; est. marks an estimated speed, the others are measured or scaled from a "
+        "measurement.",
+        [hw.name for hw in hardware],
+        groups,
+        width=width,
+    )

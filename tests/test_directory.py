@@ -190,7 +190,7 @@ def test_benchmarks_filter_by_date_and_source(client, dated_benchmarks):
 
     rows = rows_in_csv(client, {"source": source})
     assert sorted(int(r["context_tokens"]) for r in rows) == [333, 777]
-    assert {r["source"] for r in rows} == {source}
+    assert {r["source_url"] for r in rows} == {source}
 
     rows = rows_in_csv(client, {"measured_from": "2026-01-01"})
     assert [(r["context_tokens"], r["measured_on"]) for r in rows] == [("777", "2026-06-01")]
@@ -271,4 +271,4 @@ def test_compare_marks_best_value_not_by_colour_alone(client):
 def test_compare_add_and_remove_links_keep_the_url_shareable(client):
     html = client.get("/compare/", {"hw": ["rtx-4090,rtx-3090", "rtx-5090"]}).content.decode()
     assert html.count('aria-label="Remove ') == 3
-    assert "/compare/?hw=rtx-3090%2Crtx-5090" in html
+    assert "/compare/?hw=rtx-3090,rtx-5090" in html
