@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 
-from catalog import directory, snapshot
+from catalog import directory, measured, snapshot
 from catalog.filters import (
     BenchmarkFilterForm,
     HardwareFilterForm,
@@ -59,15 +59,15 @@ def hardware_detail(request, slug):
         .order_by("model__name", "quant__name", "gpu_count", "context_tokens")
     )
     offers = list(hardware.offers.fresh())
+    groups = measured.measured_groups(benchmarks)
     context = {
         "hardware": hardware,
         "shown_item": hardware,
         "memory_gb": memory_gb,
         "selected_slug": slug,
         "benchmarks": benchmarks,
-        "chart": directory.measured_decode_chart(
-            benchmarks, f"Measured decode speed on {hardware.name}"
-        ),
+        "measured_groups": groups,
+        "chart": measured.measured_chart(hardware.name, groups),
         "matrix": hardware_matrix(hardware, memory_gb),
         "prices": hardware.prices.all()[:24],
         "offers": offers,

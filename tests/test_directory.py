@@ -190,7 +190,7 @@ def test_benchmarks_filter_by_date_and_source(client, dated_benchmarks):
 
     rows = rows_in_csv(client, {"source": source})
     assert sorted(int(r["context_tokens"]) for r in rows) == [333, 777]
-    assert {r["source_url"] for r in rows} == {source}
+    assert {r["source"] for r in rows} == {source}
 
     rows = rows_in_csv(client, {"measured_from": "2026-01-01"})
     assert [(r["context_tokens"], r["measured_on"]) for r in rows] == [("777", "2026-06-01")]
