@@ -37,6 +37,7 @@ from estimator.constants import (
     PRIOR_GPU_BANDWIDTH_EFFICIENCY,
     PRIOR_GPU_COMPUTE_EFFICIENCY,
     PRIOR_GPU_FLOPS_PER_BYTE,
+    RANGE_FOLDS,
     REF_BANDWIDTH_GB_S,
     REF_TFLOPS,
     RUNTIMES,
@@ -44,7 +45,7 @@ from estimator.constants import (
 from estimator.fitting import quantile, relative_least_squares
 from estimator.memory import kv_cache_bytes, shared_params_b, weights_bytes
 from estimator.placement import Footprint, on_cpu, on_gpus
-from estimator.specs import HardwareSpec, Measurement
+from estimator.specs import HARDWARE_KINDS, HardwareSpec, Measurement
 from estimator.speed import (
     DecodeFactors,
     DecodeFeatures,
@@ -115,11 +116,22 @@ def group_keys(card: HardwareSpec | None, backend: str, runtime: str) -> tuple[s
 
 
 def prefill_keys(card: HardwareSpec | None, backend: str, runtime: str) -> tuple[str, ...]:
-    """Groups for a device's prefill: as for decode, but Apple Silicon stops at its own kind."""
+    """Groups for a device's prefill: as for decode with one more level, the engine on this
+    backend on any kind of hardware, before the card class (compute figures of different
+    vendors are not comparable); Apple Silicon stops at its own kind."""
     keys = group_keys(card, backend, runtime)
-    if card is not None and card.kind == "apple_silicon":
+    if card is None:
+        return keys
+    engine_backend = "/".join(keys[0].split("/")[:2])
+    keys = (*keys[:2], engine_backend, *keys[2:])
+    if card.kind == "apple_silicon":
         return tuple(key for key in keys if key != "global")
     return keys
+
+
+def _is_class_wide(key: str) -> bool:
+    """Card-class and global groups: fitted on each card's usual backend only."""
+    return key in HARDWARE_KINDS or key == "global"
 
 
 @dataclass(frozen=True)
@@ -188,7 +200,7 @@ class Calibration:
         backend than the usual is answered by card-class groups fitted on usual backends."""
         parts = keys[0].split("/") if keys else []
         backend = parts[1] if len(parts) == 3 else ""
-        if usual or chosen.level < 2 or chosen.group.is_prior:
+        if usual or not _is_class_wide(chosen.group.key) or chosen.group.is_prior:
             return 1.0
         if backend in chosen.group.backends:
             return 1.0
@@ -540,12 +552,16 @@ def _fit(rows: list[MeasurementRow], exponents=None) -> Calibration:
     return replace(calibration, backend_ratios=_backend_ratios(calibration, rows))
 
 
+def _class_level(keys: tuple[str, ...]) -> int:
+    return next((i for i, key in enumerate(keys) if _is_class_wide(key)), len(keys))
+
+
 def _member(row: MeasurementRow, keys: tuple[str, ...], key: str) -> bool:
     """Whether a row counts in a group: card-class and global groups (the third level on) hold
     only runs on each card's usual backend, so that other backends are told apart."""
     if key not in keys:
         return False
-    return row.usual or keys.index(key) < 2
+    return row.usual or not _is_class_wide(key)
 
 
 def _backend_ratios(calibration: Calibration, rows: list[MeasurementRow]) -> dict:
@@ -555,7 +571,8 @@ def _backend_ratios(calibration: Calibration, rows: list[MeasurementRow]) -> dic
     for row in rows:
         if row.usual:
             continue
-        decode, prefill = _predict(calibration, row, skip=2)
+        decode = predict(calibration, row, skip=_class_level(row.keys)).decode
+        prefill = predict(calibration, row, skip=_class_level(row.prefill_keys)).prefill
         entry = logs.setdefault(row.backend, ([], []))
         if decode and row.decode_s:
             entry[0].append(math.log(1 / row.decode_s / decode))
@@ -584,7 +601,11 @@ class Prediction:
 
 
 def predict(
-    calibration: Calibration, row: MeasurementRow, index: int = 0, skip: int = 0
+    calibration: Calibration,
+    row: MeasurementRow,
+    index: int = 0,
+    skip: int = 0,
+    prefill_skip: int | None = None,
 ) -> Prediction:
     """Decode and prefill tok/s predicted for a measured row, with their ranges (skip: as if
     the first `skip` levels of groups had no measurements)."""
@@ -596,7 +617,8 @@ def predict(
         low, high = decode_choice.decode_range()
         decode_low, decode_high = decode * low, decode * high
     uses_tflops = row.tflops is not None
-    choice = calibration.prefill_choice(row.prefill_keys, uses_tflops, skip, row.usual)
+    prefill_skip = skip if prefill_skip is None else prefill_skip
+    choice = calibration.prefill_choice(row.prefill_keys, uses_tflops, prefill_skip, row.usual)
     factors = choice.group.prefill
     exponents = (factors.compute_exponent, factors.bandwidth_exponent)
     prefill = 1 / _row_prefill_s(row, factors, exponents, uses_tflops)
@@ -640,10 +662,13 @@ def out_of_fold_predictions(rows: list[MeasurementRow], fold_of: Sequence[Hashab
 
 def _with_ranges(rows: list[MeasurementRow], fitted_on: str = "") -> Calibration:
     """Factors fitted on every row, with ranges from predicting each card's rows by a
-    calibration fitted without that card (the exponents are fitted once, on every row)."""
+    calibration fitted without that card's fold of cards (RANGE_FOLDS folds; the exponents
+    are fitted once, on every row), and fallback ranges from leaving whole classes out."""
     calibration = _fit(rows)
     exponents = (calibration.compute_exponent, calibration.bandwidth_exponent)
-    folds = [r.card for r in rows]
+    cards = sorted({r.card for r in rows})
+    fold_of_card = {card: index % RANGE_FOLDS for index, card in enumerate(cards)}
+    folds = [fold_of_card[r.card] for r in rows]
     ratios = {}
     for fold in dict.fromkeys(folds):
         train = [r for r, f in zip(rows, folds, strict=True) if f != fold]
@@ -685,20 +710,26 @@ def _collect_fallback_ratios(rows: list[MeasurementRow], exponents, ratios: dict
     question no measurement of its class covers."""
     classes = {}
     for row in rows:
-        for level, key in enumerate(row.keys[:-1]):
-            classes.setdefault((key, level), []).append(row)
-    for (key, level), members in sorted(classes.items()):
-        fitted = _fit([r for r in rows if key not in r.keys], exponents)
+        for key in {*row.keys[:-1], *row.prefill_keys[:-1]}:
+            classes.setdefault(key, []).append(row)
+    for key, members in sorted(classes.items()):
+        fitted = _fit([r for r in rows if key not in (*r.keys, *r.prefill_keys)], exponents)
         for row in members:
-            prediction = predict(fitted, row, skip=level + 1)
-            decode = fitted.decode_choice(row.keys, level + 1)
-            if prediction.decode and row.decode_s and not decode.group.is_prior:
-                ratio = 1 / row.decode_s / prediction.decode
-                ratios.setdefault((decode.group.key, "decode_fallback"), []).append(ratio)
-            prefill = fitted.prefill_choice(row.prefill_keys, row.tflops is not None, level + 1)
-            if prediction.prefill and row.prefill_s and not prefill.group.is_prior:
-                ratio = 1 / row.prefill_s / prediction.prefill
-                ratios.setdefault((prefill.group.key, "prefill_fallback"), []).append(ratio)
+            if key in row.keys[:-1]:
+                skip = row.keys.index(key) + 1
+                decode = fitted.decode_choice(row.keys, skip, row.usual)
+                predicted = predict(fitted, row, skip=skip).decode
+                if predicted and row.decode_s and not decode.group.is_prior:
+                    ratio = 1 / row.decode_s / predicted
+                    ratios.setdefault((decode.group.key, "decode_fallback"), []).append(ratio)
+            if key in row.prefill_keys[:-1]:
+                skip = row.prefill_keys.index(key) + 1
+                uses_tflops = row.tflops is not None
+                prefill = fitted.prefill_choice(row.prefill_keys, uses_tflops, skip, row.usual)
+                predicted = predict(fitted, row, prefill_skip=skip).prefill
+                if predicted and row.prefill_s and not prefill.group.is_prior:
+                    ratio = 1 / row.prefill_s / predicted
+                    ratios.setdefault((prefill.group.key, "prefill_fallback"), []).append(ratio)
 
 
 def fit_calibration(

@@ -319,5 +319,8 @@ MIN_RANGE_RATIOS = 10
 # A group fits its own mixture-of-experts overhead only with at least this many MoE and this
 # many dense measurements; otherwise the overhead fitted on every GPU measurement applies.
 MIN_MOE_MEASUREMENTS = 3
+# Ranges come from predicting the cards of each of this many folds (every card's rows in one
+# fold) by a calibration fitted on the others.
+RANGE_FOLDS = 10
 # Powers of TFLOPS (or bandwidth) that prefill speed is fitted to grow with, tried in turn.
 PREFILL_EXPONENT_GRID = tuple(round(0.2 + 0.05 * i, 2) for i in range(17))  # 0.2 ... 1.0

@@ -11,10 +11,11 @@ class Command(BaseCommand):
             run = calibrate()
         except ValueError as error:
             raise CommandError(str(error)) from error
-        loo = run.cross_validation["leave_one_out"]
+        held_out = run.cross_validation["held_out_by_card"]
+        decode = held_out["decode"]["all"]
         self.stdout.write(
             f"Calibrated on {run.measurement_count} measurements ({run.fitted_on}). "
-            f"Leave-one-out decode error: median {loo['decode_median_ape']:.1f}%, "
-            f"p90 {loo['decode_p90_ape']:.1f}% (naive bandwidth/size: "
-            f"median {loo['naive_decode_median_ape']:.1f}%)."
+            f"Decode error with every card held out: median {decode['median_ape']:.1f}%, "
+            f"p90 {decode['p90_ape']:.1f}%; {decode['coverage']:.0f}% of measurements inside "
+            f"the {held_out['stated_share']:.0f}% range."
         )
