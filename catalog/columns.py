@@ -284,7 +284,8 @@ class SchemaResource(resources.ModelResource, metaclass=SchemaMetaclass):
     class Meta:
         instance_loader_class = TableLoader
         skip_unchanged = True
-        report_skipped = True
+        # The preview lists the rows an import changes; unchanged ones are only counted.
+        report_skipped = False
         clean_model_instances = True
 
     def get_queryset(self):
