@@ -324,7 +324,14 @@ class EstimateForm(forms.Form):
 
     def _check_context(self, data, model):
         context = data.get("context")
-        limited = model is not None and not data.get("raw_model") and model.max_context
+        # Only a text model's context limit applies; Whisper's 448 decoder tokens do not
+        # bound the context field, which speech and image answers ignore.
+        limited = (
+            model is not None
+            and not data.get("raw_model")
+            and model.modality == "text"
+            and model.max_context
+        )
         if limited and context and context > model.max_context:
             self.add_error(
                 "context",
@@ -347,9 +354,7 @@ class EstimateForm(forms.Form):
                 data["variant_memory_gb"], data["memory_gb"] = float(memory), None
 
     def _check_options(self, data, hardware, model, kind):
-        if any(
-            name in self.errors for name in ("hardware", "model", "gpus", "context", "runtime")
-        ):
+        if any(name in self.errors for name in ("hardware", "model", "gpus", "context", "runtime")):
             return
         other = data.get("other_gpus", ())
         backend_set = tuple(hardware.backend_set) if hardware else ()
