@@ -102,6 +102,11 @@ def sanitise(html):
     return ANCHOR.sub(_add_rel, cleaned)
 
 
+TABLE_REGION = (
+    '<div class="table-wrap" tabindex="0" role="region" aria-label="Scrollable table"><table>'
+)
+
+
 def render_markdown(text):
     """Render Markdown to sanitised HTML with a table of contents of its ## headings."""
     md = markdown.Markdown(
@@ -109,5 +114,7 @@ def render_markdown(text):
         extension_configs={"toc": {"toc_depth": "2-2"}},
     )
     html = sanitise(md.convert(text or ""))
+    # A wide table scrolls inside its own region, which a keyboard reaches with Tab.
+    html = html.replace("<table>", TABLE_REGION).replace("</table>", "</table></div>")
     toc = [{"id": token["id"], "name": token["name"]} for token in md.toc_tokens]
     return Rendered(html=mark_safe(html), toc=toc)
