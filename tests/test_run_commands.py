@@ -73,8 +73,9 @@ def test_model_page_commands_use_this_models_tag_and_repos(client):
 def test_model_page_says_so_where_a_runtime_has_no_artefact(client):
     with_artefacts(ollama_tag="", gguf_repo="", mlx_repo="")
     section = runtimes_section(client, "llama-3.1-8b")
-    assert "no Ollama build of Llama 3.1 8B Instruct is recorded in the catalog yet" in section
-    assert "no llama.cpp build of Llama 3.1 8B Instruct is recorded" in section
+    unknown = re.search(r"No build of Llama 3.1 8B Instruct for (.*?) is recorded", section)
+    assert unknown, "the page does not say which runtimes lack a build"
+    assert ">Ollama</a>" in unknown.group(1) and ">llama.cpp</a>" in unknown.group(1)
     assert "ollama run" not in section and "llama-server" not in section
     for other in OTHER_MODELS:
         assert other not in section

@@ -15,11 +15,13 @@ UNQUANTIZED = QuantSpec("BF16", "fp", 16)
 
 
 @register.simple_tag
-def model_run_command(model, runtime):
-    """`runtime` started on `model`'s own weights, or "" when the catalog has none for it."""
-    return run_example(bridge.spec_for(model), runtime.slug, GGUF_DEFAULT, UNQUANTIZED)
+def default_gguf_quant():
+    return GGUF_DEFAULT.name
 
 
 @register.simple_tag
-def default_gguf_quant():
-    return GGUF_DEFAULT.name
+def model_run_commands(model, runtimes):
+    """(runtimes with a command for this model as (runtime, command), runtimes without)."""
+    spec = bridge.spec_for(model)
+    pairs = [(r, run_example(spec, r.slug, GGUF_DEFAULT, UNQUANTIZED)) for r in runtimes]
+    return [pair for pair in pairs if pair[1]], [r for r, command in pairs if not command]
