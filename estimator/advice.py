@@ -5,9 +5,10 @@ from estimator.constants import (
     BYTES_PER_GB,
     DISPLAY_RESERVED_BYTES,
     RUNTIMES,
+    SYSTEM_RAM_OS_RESERVED_BYTES,
     TENSOR_PARALLEL_EFFICIENCY,
 )
-from estimator.memory import apple_gpu_share, ollama_default_context
+from estimator.memory import apple_gpu_share, capacity_bytes, ollama_default_context
 
 KIND_LABELS = {
     "discrete_gpu": "this card class (discrete GPUs)",
@@ -36,6 +37,12 @@ def reason(request, plan, placement, problem: str | None) -> str:
     if plan.verdict == "fits":
         spare = _gb(max(plan.usable_bytes - need_bytes, 0.0))
         return f"Needs {need} of the {usable} of usable GPU memory, leaving {spare} spare."
+    if _tight_on_a_mac(request, plan, need_bytes):
+        return (
+            f"Tight: needs {need}, which fits the Mac's {request.hardware.memory_gb:g} GB but "
+            f"not the {usable} GPU working set macOS recommends, so it swaps or runs partly on "
+            "the CPU."
+        )
     short = f"Needs {need} but only {usable} of GPU memory is usable"
     if plan.verdict == "partial_offload" and placement.mode == "experts":
         layers = f"{placement.cpu_moe_layers} of {placement.total_layers} layers"
@@ -46,6 +53,14 @@ def reason(request, plan, placement, problem: str | None) -> str:
     if RUNTIMES[request.runtime].cpu_offload and request.offload != "none":
         return f"Needs {need}: more than the {usable} of usable GPU memory plus {ram} of free RAM."
     return f"{short}, and {request.runtime} keeps everything on the GPU."
+
+
+def _tight_on_a_mac(request, plan, need_bytes: float) -> bool:
+    """Fits the Mac's memory (less what macOS keeps) but not the GPU working set."""
+    hardware = request.hardware
+    if hardware.kind != "apple_silicon" or plan.verdict == "fits":
+        return False
+    return need_bytes <= capacity_bytes(hardware) - SYSTEM_RAM_OS_RESERVED_BYTES
 
 
 def notes(request, plan, placement, groups, wired_limit_mb: int | None) -> tuple[str, ...]:
@@ -75,6 +90,11 @@ def _memory_notes(request, plan, wired_limit_mb):
         )
         if wired_limit_mb and plan.verdict != "fits":
             yield f"With iogpu.wired_limit_mb={wired_limit_mb} this model fits on the GPU."
+    if model.extra_weights_gb:
+        yield (
+            f"Includes {model.extra_weights_gb:.2f} GB of weights loaded beside the model "
+            "(vision projector or text encoder)."
+        )
     if hardware.drives_display and hardware.cards():
         yield f"{_gb(DISPLAY_RESERVED_BYTES)} is kept free for the desktop this GPU drives."
     if model.max_context and request.context_tokens > model.max_context:
@@ -146,14 +166,15 @@ def _fallback_sentence(request, hardware, group) -> str:
     kind = KIND_LABELS.get(hardware.kind, hardware.kind)
     runtime = RUNTIMES[request.runtime].name
     derived = "/".join(BACKEND_LABELS.get(b, b) for b in group.backends) or "other"
-    if hardware.backend in group.backends and group.key != "global":
+    class_wide = group.key == "global" or "/" not in group.key
+    if not class_wide:
         return (
-            f"no {runtime} measurements on {backend} for {kind}; derived from other runtimes "
-            f"on {backend}, so the range is wider."
+            f"no {runtime} measurements on {backend} for {kind}; derived from {backend} runs "
+            "of other runtimes or hardware, so the range is wider."
         )
-    if group.key == "global":
+    if hardware.backend in group.backends:
         return (
-            f"no {backend} measurements for {kind}; derived from every GPU measurement "
-            f"({derived}), so the range is wider."
+            f"too few {backend} measurements for {kind} to fit on their own; derived from "
+            f"{derived} runs, so the range is wider."
         )
     return f"no {backend} measurements for {kind}; {derived}-derived, so the range is wider."

@@ -13,7 +13,7 @@ from functools import cached_property
 from urllib.parse import urlencode
 
 from catalog import snapshot
-from catalog.models import Benchmark, Hardware, Model, QuantFormat
+from catalog.models import Benchmark, Hardware, Model, ModelFile, QuantFormat
 from estimator import choose, engine, guidance
 from estimator.calibration import Calibration, fit_calibration
 from estimator.compatibility import BACKENDS_BY_KIND, option_conflicts, usual_backend
@@ -88,10 +88,29 @@ def spec_for(row, **options):
             ollama_tag=row.ollama_tag,
             gguf_repo=row.gguf_repo,
             mlx_repo=row.mlx_repo,
+            extra_weights_gb=(row.mmproj_gb or 0.0) + (row.aux_weights_gb or 0.0),
         )
     if isinstance(row, QuantFormat):
         return QuantSpec(row.name, row.family, row.bits_per_weight)
     raise TypeError(f"no engine spec for {type(row).__name__}")
+
+
+def file_sizes():
+    """{(model pk, quant pk): bytes} of the published files the catalog knows, so memory comes
+    from the real file (K-quants and MXFP4 are not uniform across tensors) where it can."""
+    return snapshot.cached("model_file_sizes", _load_file_sizes)
+
+
+def _load_file_sizes():
+    rows = ModelFile.objects.filter(size_bytes__isnull=False).values_list(
+        "model_id", "quant_id", "size_bytes"
+    )
+    return {(model, quant): size for model, quant, size in rows}
+
+
+def quant_spec(model, quant):
+    """The engine's QuantSpec of a quant for one model, with its file size when published."""
+    return replace(spec_for(quant), file_size_bytes=file_sizes().get((model.pk, quant.pk)))
 
 
 def default_quant():
@@ -108,7 +127,7 @@ def default_context(model):
 
 
 def weights_gb(model, quant):
-    return weights_bytes(spec_for(model), spec_for(quant)) / 1e9
+    return weights_bytes(spec_for(model), quant_spec(model, quant)) / 1e9
 
 
 def kv_cache_gb(model, context, kv_cache_type="f16"):
@@ -124,7 +143,7 @@ def measurements_from_benchmarks(benchmarks):
         Measurement(
             hardware=spec_for(b.hardware),
             model=spec_for(b.model),
-            quant=spec_for(b.quant),
+            quant=quant_spec(b.model, b.quant),
             context_tokens=b.context_tokens,
             gpu_count=b.gpu_count,
             decode_tok_s=b.decode_tok_s,
@@ -329,7 +348,10 @@ class Question:
         return replace(spec, secondary=secondary, **changes)
 
     def request(self) -> engine.EstimateRequest:
-        quant = spec_for(self.quant)
+        quant = quant_spec(self.model, self.quant)
+        if self.bits_per_weight or self.model_overrides:
+            # Typed-in specs describe other weights than the published file.
+            quant = replace(quant, file_size_bytes=None)
         if self.bits_per_weight:
             quant = replace(quant, bits_per_weight=self.bits_per_weight)
         return engine.EstimateRequest(

@@ -136,6 +136,7 @@ class _Plan:
     ram_usable_bytes: float
     kv_cache_type: str
     vllm_pool_bytes: float = 0.0
+    extra_bytes: float = 0.0  # vision projector / auxiliary encoders, inside buffer_bytes
 
 
 def _footprint(request: EstimateRequest, kv_cache_type: str) -> Footprint:
@@ -157,11 +158,17 @@ def _plan(request: EstimateRequest) -> _Plan:
     cards = hardware.cards()
     usable = memory.usable_gpu_bytes_per_card(hardware)
     ram = memory.usable_system_ram_bytes(hardware)
+    extra = memory.extra_weight_bytes(request.model)
     plan = dict(
-        footprint=footprint, usable_bytes=sum(usable), ram_usable_bytes=ram, kv_cache_type=kv_type
+        footprint=footprint,
+        usable_bytes=sum(usable),
+        ram_usable_bytes=ram,
+        kv_cache_type=kv_type,
+        extra_bytes=extra,
     )
     if not cards:
         buffer = memory.compute_buffer_bytes(request.model, request.context_tokens, profile)
+        buffer += extra
         if needed + buffer > ram:
             return _Plan("does_not_fit", (), buffer_bytes=buffer, **plan)
         return _Plan("fits", (on_cpu(footprint),), buffer_bytes=buffer, **plan)
@@ -173,6 +180,7 @@ def _plan(request: EstimateRequest) -> _Plan:
         )
         for i in range(len(cards))
     ]
+    buffers[0] += extra  # the projector / encoder sits on the main GPU
     free = [u - b for u, b in zip(usable, buffers, strict=True)]
     split = request.split_mode if request.split_mode in profile.split_modes else "layer"
     enough = needed / len(cards) <= min(free) if split == "tensor" else needed <= sum(free)
@@ -315,9 +323,9 @@ def _assemble(request, plan: _Plan, placement, speeds, problem) -> Estimate:
     decode, prefill, ttft, groups = speeds or (None, None, None, ())
     wired_mb, raised_placement = (None, None) if problem else _raised_wired_limit(request, plan)
     memory_gb = MemoryBreakdown(
-        weights_gb=_gb(footprint.weight_bytes),
+        weights_gb=_gb(footprint.weight_bytes + plan.extra_bytes),
         kv_cache_gb=_gb(kv_bytes),
-        overhead_gb=_gb(plan.buffer_bytes),
+        overhead_gb=_gb(plan.buffer_bytes - plan.extra_bytes),
         total_gb=_gb(total),
         gpu_gb=_gb(total - in_ram),
         system_ram_gb=_gb(in_ram),

@@ -11,7 +11,12 @@ from estimator.constants import (
     DIFFUSION_WORKING_BYTES_PER_MEGAPIXEL,
     SPEECH_WORKING_BYTES_PER_WINDOW,
 )
-from estimator.memory import usable_gpu_bytes_per_card, usable_system_ram_bytes, weights_bytes
+from estimator.memory import (
+    extra_weight_bytes,
+    usable_gpu_bytes_per_card,
+    usable_system_ram_bytes,
+    weights_bytes,
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,8 @@ def working_memory(request) -> tuple[float, str]:
         per_megapixel = DIFFUSION_WORKING_BYTES_PER_MEGAPIXEL
         return per_megapixel * side**2 / 1e6 * batch, (
             f"Weights plus {_gb(per_megapixel)} of working memory per megapixel per image "
-            f"({side}x{side}, batch {batch}); text encoders not counted. Speed only when measured."
+            f"({side}x{side}, batch {batch}); text encoders counted where the catalog lists "
+            "them. Speed only when measured."
         )
     per_window = SPEECH_WORKING_BYTES_PER_WINDOW
     return per_window * request.batch_size, (
@@ -56,7 +62,7 @@ def working_memory(request) -> tuple[float, str]:
 def media_fit(request) -> MediaFit:
     """Memory verdict for an image or speech model."""
     hardware = request.hardware
-    weights = weights_bytes(request.model, request.quant)
+    weights = weights_bytes(request.model, request.quant) + extra_weight_bytes(request.model)
     working, method = working_memory(request)
     usable = sum(usable_gpu_bytes_per_card(hardware))
     ram = usable_system_ram_bytes(hardware)

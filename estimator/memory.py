@@ -37,6 +37,11 @@ def weights_bytes(model: ModelSpec, quant: QuantSpec) -> float:
     return model.params_b * 1e9 * quant.bits_per_weight / 8
 
 
+def extra_weight_bytes(model: ModelSpec) -> float:
+    """Weights loaded beside the model's own: a vision projector (mmproj), text encoders."""
+    return (model.extra_weights_gb or 0.0) * 1e9
+
+
 def shared_params_b(model: ModelSpec) -> float:
     """Parameters every token uses (attention, shared experts, embeddings); all of a dense model.
 
@@ -122,6 +127,9 @@ def usable_gpu_bytes(card: HardwareSpec, *, drives_display: bool) -> float:
     capacity = capacity_bytes(card)
     if card.kind == "apple_silicon" and card.wired_limit_gb:
         return min(card.wired_limit_gb * BYTES_PER_GIB, capacity)
+    if card.kind == "apple_silicon" and card.gpu_working_set_gb:
+        # The working set the catalog records for this Mac (recommendedMaxWorkingSetSize).
+        return min(card.gpu_working_set_gb * 1e9, capacity)
     if card.kind == "apple_silicon":
         return capacity * apple_gpu_share(card.memory_gb)
     if card.kind == "apu":

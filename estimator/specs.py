@@ -105,6 +105,7 @@ class ModelSpec:
     ollama_tag: str = ""
     gguf_repo: str = ""
     mlx_repo: str = ""
+    extra_weights_gb: float = 0.0  # vision projector (mmproj) + auxiliary encoders, GB
 
     def __post_init__(self):
         if self.attention_kind not in ATTENTION_KINDS:
