@@ -4,7 +4,7 @@ ones above it) through the resources that define their columns (catalog/resource
 from functools import partial
 from pathlib import Path
 
-from catalog import resources
+from catalog import hardware_prices, resources
 from core.seeding import load_csv
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -20,6 +20,7 @@ TABLES = [
     ("benchmarks.csv", resources.BenchmarkResource, "benchmarks"),
     ("cloud_offers.csv", resources.CloudOfferResource, "cloud offers"),
     ("api_prices.csv", resources.ApiPriceResource, "API prices"),
+    ("hardware_prices.csv", hardware_prices.HardwarePriceResource, "hardware prices"),
 ]
 
 

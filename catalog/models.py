@@ -1,5 +1,6 @@
 """The catalog: hardware, models, quantization formats, runtimes and measured benchmarks."""
 
+import datetime
 import math
 import re
 
@@ -9,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.workflow import Publishable, PublishableQuerySet
@@ -69,6 +71,19 @@ class UseCase(models.TextChoices):
     IMAGE = "image", "Image generation"
     SPEECH = "speech", "Speech"
     EMBEDDING = "embedding", "Embeddings"
+
+
+# A street price older than this many days is shown as stale, never as the current price: GPU
+# street prices move within weeks, and a quarter-old figure can mislead a buyer.
+PRICE_FRESH_DAYS = 90
+
+
+def price_is_stale(observed_on, today=None):
+    """The one freshness rule for prices: undated, or observed more than PRICE_FRESH_DAYS ago."""
+    if observed_on is None:
+        return True
+    today = today or timezone.localdate()
+    return today - observed_on > datetime.timedelta(days=PRICE_FRESH_DAYS)
 
 
 class HardwareQuerySet(PublishableQuerySet):
@@ -186,6 +201,13 @@ class Hardware(SourcedMixin, Publishable):
             return "street"
         return "msrp" if self.launch_msrp_usd else ""
 
+    price_fresh_days = PRICE_FRESH_DAYS
+
+    @property
+    def street_price_is_stale(self):
+        """Whether the street price is past PRICE_FRESH_DAYS (or undated): shown as stale."""
+        return price_is_stale(self.street_price_date)
+
 
 class PricePointQuerySet(models.QuerySet):
     def latest_used(self):
@@ -222,6 +244,20 @@ class PricePoint(models.Model):
 
     def __str__(self):
         return f"{self.hardware} ${self.price_usd} on {self.observed_on}"
+
+    fresh_days = PRICE_FRESH_DAYS
+
+    @property
+    def is_stale(self):
+        return price_is_stale(self.observed_on)
+
+    @staticmethod
+    def latest_by_condition(points):
+        """The newest point of each condition (new before used) among `points`."""
+        latest = {}
+        for point in sorted(points, key=lambda p: p.observed_on, reverse=True):
+            latest.setdefault(point.condition, point)
+        return [latest[c] for c in Condition.values if c in latest]
 
 
 class ModelFamily(models.Model):

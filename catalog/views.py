@@ -9,7 +9,7 @@ from catalog.filters import (
     ModelFilterForm,
     RuntimeFilterForm,
 )
-from catalog.models import Benchmark, Hardware, Model, QuantFormat, Runtime
+from catalog.models import Benchmark, Hardware, Model, PricePoint, QuantFormat, Runtime
 from catalog.offers import Offer
 from catalog.submissions import BenchmarkSubmissionForm, within_rate_limit
 from core import structured_data
@@ -59,6 +59,7 @@ def hardware_detail(request, slug):
         .order_by("model__name", "quant__name", "gpu_count", "context_tokens")
     )
     offers = list(hardware.offers.fresh())
+    prices = list(hardware.prices.all()[:24])
     groups = measured.measured_groups(benchmarks)
     context = {
         "hardware": hardware,
@@ -69,7 +70,8 @@ def hardware_detail(request, slug):
         "measured_groups": groups,
         "chart": measured.measured_chart(hardware.name, groups),
         "matrix": hardware_matrix(hardware, memory_gb),
-        "prices": hardware.prices.all()[:24],
+        "prices": prices,
+        "current_prices": PricePoint.latest_by_condition(prices),
         "offers": offers,
         "similar": directory.similar_hardware(hardware),
         **page_context(
