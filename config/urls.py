@@ -3,8 +3,10 @@ from django.urls import include, path
 
 from catalog.feeds import BenchmarkFeed
 from editorial.feeds import PulseFeed
+from editorial.stale import stale_view
 
 urlpatterns = [
+    path("admin/stale/", admin.site.admin_view(stale_view), name="admin_stale"),
     path("admin/", admin.site.urls),
     path("pulse/feed/", PulseFeed(), name="pulse_feed"),
     path("benchmarks/feed/", BenchmarkFeed(), name="benchmark_feed"),
