@@ -72,7 +72,7 @@ def _compared_with_leader(option: Option, leader: Option):
     if diff:
         parts.append(f"{money(abs(diff))} {'cheaper' if diff > 0 else 'more'}")
     else:
-        parts.append("same price")
+        parts.append("at the same price")
     text = " and ".join(parts)
     return text[0].upper() + text[1:]
 
