@@ -58,6 +58,7 @@ class Candidate:
     price_source_url: str = ""
     price_seller: str = ""  # where a used price was seen
     used_price_missing: bool = False  # used allowed, but no used price is on record
+    price_stale: bool = False  # the dated price is past the catalog's freshness rule
     tdp_w: int | None = None
     launch_year: int | None = None
     memory_gb: float | None = None

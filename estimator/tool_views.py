@@ -25,7 +25,7 @@ from estimator.tool_forms import PRESETS, ChooseGpuForm, CostForm
 
 
 def _price(hw, used):
-    """(price, basis, date, source URL, seller) choose() ranks a card at: its recorded
+    """(price, basis, date, source URL, seller) choose() ranks a card at: its latest recorded
     used-market price when used is allowed and that is below the new price, else the new one."""
     new_price = float(hw.price_usd) if hw.price_usd else None
     if used is not None and (new_price is None or float(used.price_usd) < new_price):
@@ -33,6 +33,13 @@ def _price(hw, used):
     if hw.price_basis == "street":
         return new_price, "street", hw.street_price_date, hw.street_price_source_url, ""
     return new_price, hw.price_basis, None, "", ""
+
+
+def _stale(hw, used, basis):
+    """Whether the price ranked is past the catalog's freshness rule (PricePoint.is_stale)."""
+    if basis == "used":
+        return used.is_stale
+    return basis == "street" and hw.street_price_is_stale
 
 
 def _candidates(catalog, used_prices=None):
@@ -55,6 +62,7 @@ def _candidates(catalog, used_prices=None):
                 price_source_url=source_url,
                 price_seller=seller,
                 used_price_missing=used_prices is not None and used is None,
+                price_stale=_stale(hw, used, basis),
                 tdp_w=hw.tdp_w,
                 launch_year=hw.launch_year,
                 memory_gb=hw.memory_gb,

@@ -361,3 +361,21 @@ def test_used_prices_cost_one_query(client, used_3090, django_assert_max_num_que
     with django_assert_max_num_queries(2):
         response = client.get(URL, {"budget": 1200, "preset": "chat-8b", "condition": "used"})
     assert response.status_code == 200
+
+
+def test_a_used_price_past_the_freshness_rule_says_it_may_be_out_of_date(client):
+    hardware = Hardware.objects.get(slug="rtx-3090")
+    PricePoint.objects.create(
+        hardware=hardware,
+        price_usd="650.00",
+        observed_on=datetime.date(2024, 1, 10),
+        condition="used",
+        retailer="Old auction",
+        source_url="https://example.org/old-auction",
+    )
+    response = client.get(URL, {"budget": 1000, "preset": "chat-8b", "condition": "used"})
+    option = next(o for o in response.context["choice"].ranked if o.candidate.slug == "rtx-3090")
+    assert option.price_usd == 650 and option.candidate.price_stale
+    assert 'used, Old auction, 10 Jan 2024</a> <span class="basis">(may be out of date)' in (
+        response.content.decode()
+    )
