@@ -19,6 +19,7 @@ from catalog.models import (
     PricePoint,
     QuantFormat,
     Runtime,
+    RuntimeInstall,
     Vendor,
 )
 from catalog.offers import Offer
@@ -163,3 +164,67 @@ class OfferFactory(DjangoModelFactory):
     url = factory.Sequence(lambda n: f"https://shop.example.com/item/{n}")
     price = Decimal("950")
     last_checked = factory.LazyFunction(datetime.date.today)
+
+
+class RuntimeInstallFactory(DjangoModelFactory):
+    class Meta:
+        model = RuntimeInstall
+
+    runtime = factory.SubFactory(RuntimeFactory)
+    os = "linux"
+    method = factory.Sequence(lambda n: f"Method {n}")
+    install_command = factory.Sequence(lambda n: f"pip install test-runtime=={n}")
+    run_command = "test-runtime serve model.gguf"
+    source_url = SOURCE
+
+
+def grow_catalog(hardware=None, model=None, runtime=None, rows=100):
+    """Add `rows` hardware, `rows` models, `rows // 5` tools (each with an install route per OS)
+    and `rows * 3` benchmarks in bulk, some of them on the given hardware, model and runtime, so
+    a page that queries per row shows it. Bulk inserts skip save signals, so the content version
+    is bumped here as an editor's save would."""
+    from core.caching import bump_content_version
+
+    vendor, family = VendorFactory(), ModelFamilyFactory()
+    quant, llama = QuantFormatFactory(name="Q4_K_M"), RuntimeFactory()
+    new_hardware = Hardware.objects.bulk_create(
+        HardwareFactory.build_batch(
+            rows, vendor=vendor, slug=factory.Sequence(lambda n: f"grown-gpu-{n}")
+        )
+    )
+    new_models = Model.objects.bulk_create(
+        ModelFactory.build_batch(
+            rows, family=family, slug=factory.Sequence(lambda n: f"grown-model-{n}")
+        )
+    )
+    new_runtimes = Runtime.objects.bulk_create(
+        RuntimeFactory.build_batch(
+            rows // 5,
+            slug=factory.Sequence(lambda n: f"grown-tool-{n}"),
+            name=factory.Sequence(lambda n: f"Grown tool {n}"),
+        )
+    )
+    tools = [*new_runtimes, *([runtime] if runtime else [])]
+    RuntimeInstall.objects.bulk_create(
+        [
+            RuntimeInstallFactory.build(runtime=tool, os=os_name)
+            for tool in tools
+            for os_name in ("linux", "macos", "windows")
+        ]
+    )
+    boards = [*new_hardware, *([hardware] if hardware else [])]
+    models = [*new_models, *([model] if model else [])]
+    Benchmark.objects.bulk_create(
+        [
+            BenchmarkFactory.build(
+                hardware=hardware if hardware and i % 3 == 0 else boards[i % len(boards)],
+                model=model if model and i % 3 == 1 else models[i % len(models)],
+                quant=quant,
+                runtime=runtime if runtime and i % 3 == 2 else llama,
+                context_tokens=1000 + i,
+            )
+            for i in range(rows * 3)
+        ],
+        batch_size=500,
+    )
+    bump_content_version()

@@ -14,12 +14,15 @@ def test_every_registered_changelist_loads_for_an_editor(editor_client):
 
 
 def test_hardware_change_page_with_benchmark_inline(editor_client):
-    from catalog.models import Hardware
+    from tests.factories import BenchmarkFactory
 
-    hardware = Hardware.objects.get(slug="rtx-4090")
-    response = editor_client.get(reverse("admin:catalog_hardware_change", args=[hardware.pk]))
+    bench = BenchmarkFactory(source_url="https://example.com/bench/inline-check")
+    url = reverse("admin:catalog_hardware_change", args=[bench.hardware.pk])
+    response = editor_client.get(url)
     assert response.status_code == 200
-    assert b"Benchmarks" in response.content
+    html = response.content.decode()
+    assert "Benchmarks" in html
+    assert "https://example.com/bench/inline-check" in html  # its own row, in the inline
 
 
 def test_editor_cannot_manage_users(editor_client):

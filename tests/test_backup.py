@@ -3,13 +3,14 @@ from django.core.management import CommandError, call_command
 
 from catalog.models import Benchmark, Hardware, Model
 from estimator.models import CalibrationRun
+from tests.factories import BenchmarkFactory, HardwareFactory
 
 
 @pytest.mark.django_db(transaction=True)
 def test_backup_restores_round_trip_into_an_empty_database(tmp_path):
-    call_command("seed", "--only", "catalog", verbosity=0)
+    priced = HardwareFactory(slug="backup-card", street_price_usd=1899)
+    BenchmarkFactory.create_batch(3, hardware=priced)
     call_command("calibrate", verbosity=0)
-    Hardware.objects.filter(slug="rtx-4090").update(street_price_usd=1899)
     counts = (
         Hardware.objects.count(),
         Model.objects.count(),
@@ -31,4 +32,5 @@ def test_backup_restores_round_trip_into_an_empty_database(tmp_path):
         CalibrationRun.objects.count(),
     )
     assert restored == counts
-    assert Hardware.objects.get(slug="rtx-4090").street_price_usd == 1899
+    assert Hardware.objects.get(slug="backup-card").street_price_usd == 1899
+    assert Benchmark.objects.filter(hardware__slug="backup-card").count() == 3

@@ -105,3 +105,13 @@ def test_a_pasted_shipped_error_finds_its_entry_first(client, pasted, entry):
     )
     assert titles and titles[0] == entry, titles
     assert len(titles) <= 5, titles
+
+
+def test_every_shipped_catalog_detail_page_renders(client):
+    from catalog.models import Hardware, Model, Runtime
+
+    rows = [*Hardware.objects.all(), *Model.objects.all(), *Runtime.objects.all()]
+    assert len(rows) > 100
+    failures = [row.get_absolute_url() for row in rows]
+    failures = [url for url in failures if client.get(url).status_code != 200]
+    assert not failures, failures
