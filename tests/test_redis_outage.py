@@ -14,6 +14,7 @@ from catalog.models import Benchmark
 from config.settings import redis_cache
 from core.redis_cache import CacheBypassed
 from editorial.models import ContactMessage
+from tests.factories import HardwareFactory, ModelFactory, QuantFormatFactory, RuntimeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,16 @@ def test_after_one_timeout_the_cache_is_bypassed_at_once(hung_redis_url):
     assert first < 1.0
 
 
-@pytest.mark.parametrize("url", ["/", "/hardware/", "/hardware/rtx-4090/", "/glossary/"])
+@pytest.fixture(autouse=True)
+def rows():
+    """The board, model, format and tool the pages and the submission below name."""
+    HardwareFactory(slug="outage-card")
+    ModelFactory(slug="outage-model")
+    QuantFormatFactory(name="Q4_K_M")
+    RuntimeFactory(slug="llama-cpp")
+
+
+@pytest.mark.parametrize("url", ["/", "/hardware/", "/hardware/outage-card/", "/glossary/"])
 def test_pages_stay_fast_and_uncached_while_redis_is_broken(client, broken_redis, url):
     started = time.monotonic()
     for _ in range(3):
@@ -86,12 +96,12 @@ CONTACT = {
     "name": "Ada",
     "email": "ada@example.com",
     "subject": "Hello",
-    "message": "A question about the RTX 4090 page.",
+    "message": "A question about the hardware page.",
 }
 SUBMISSION = {
-    "hardware": "rtx-4090",
+    "hardware": "outage-card",
     "gpu_count": "1",
-    "model": "llama-3.1-8b",
+    "model": "outage-model",
     "quant": "Q4_K_M",
     "runtime": "llama-cpp",
     "source_url": "https://example.com/outage-results",
