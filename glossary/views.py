@@ -61,6 +61,9 @@ def term_detail(request, slug):
         "term": term,
         "shown_item": term,
         "sections": sections,
+        "guides": list(term.related_guides.all()),
+        "errors": list(term.related_errors.all()),
+        "related_terms": list(term.related_terms.all()),
         **page_context(crumbs, structured_data.defined_term(term)),
     }
     return render(request, "glossary/term_detail.html", context)
