@@ -2,7 +2,7 @@
 
 from estimator.compatibility import BACKEND_LABELS
 from estimator.constants import (
-    BYTES_PER_GB,
+    BYTES_PER_GIB,
     DISPLAY_RESERVED_BYTES,
     RUNTIMES,
     SYSTEM_RAM_OS_RESERVED_BYTES,
@@ -20,7 +20,8 @@ KIND_LABELS = {
 
 
 def _gb(value_bytes: float) -> str:
-    return f"{value_bytes / BYTES_PER_GB:.1f} GB"
+    """Memory in the binary unit it is sold in (a card sold as "24 GB" holds 24 GiB)."""
+    return f"{value_bytes / BYTES_PER_GIB:.1f} GiB"
 
 
 def reason(request, plan, placement, problem: str | None) -> str:
@@ -92,7 +93,7 @@ def _memory_notes(request, plan, wired_limit_mb):
             yield f"With iogpu.wired_limit_mb={wired_limit_mb} this model fits on the GPU."
     if model.extra_weights_gb:
         yield (
-            f"Includes {model.extra_weights_gb:.2f} GB of weights loaded beside the model "
+            f"Includes {_gb(model.extra_weights_gb * 1e9)} of weights loaded beside the model "
             "(vision projector or text encoder)."
         )
     if hardware.drives_display and hardware.cards():

@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.template.defaultfilters import floatformat
 
 from estimator.models import CalibrationRun
 
@@ -145,9 +146,10 @@ def test_page_api_and_cli_agree(client, capsys):
     decode = api["decode_tok_s"]
     assert (
         f'<data class="speed" value="{decode["value"]}" data-basis="{decode["basis"]}">'
-        f"{decode['value']:.0f} tok/s</data>"
+        f"{floatformat(decode['value'], 0)} tok/s</data>"
     ) in html
-    assert f"{api['memory']['total_gb']:.1f} GB" in html
+    # The page shows memory in GiB, the unit cards are sold in; the API keeps 10^9-byte GB.
+    assert f"{api['memory']['total_gb'] * 1e9 / 2**30:.1f} <abbr" in html
 
 
 def test_cli_readable_summary_and_error(capsys):

@@ -26,6 +26,14 @@ def gib(value_gb, digits=1):
 
 
 @register.filter
+def gib_plain(value_gb, digits=1):
+    """The number of GiB alone, for places that name the unit once (a column head, an SVG)."""
+    if value_gb in (None, ""):
+        return "—"
+    return f"{float(value_gb) * BYTES_PER_GB / BYTES_PER_GIB:,.{int(digits)}f}"
+
+
+@register.filter
 def sold_memory(marketed_gb):
     """A catalog capacity as sold ("24 GB"), with the GiB it really is."""
     if marketed_gb in (None, ""):
