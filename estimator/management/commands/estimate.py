@@ -90,9 +90,9 @@ def summary(body):
         f"{inputs['model']} {inputs['quant']} on {inputs['hardware']} "
         f"at {inputs['context']} tokens ({inputs['runtime']})",
         f"Verdict: {body['verdict']} — {body['reason']}",
-        f"Memory: weights {memory['weights_gb']} GB + KV cache {memory['kv_cache_gb']} GB + "
-        f"overhead {memory['overhead_gb']} GB = {memory['total_gb']} GB "
-        f"(usable {memory['usable_gb']} GB)",
+        f"Memory (GiB): weights {_gib(memory['weights_gb'])} + KV cache "
+        f"{_gib(memory['kv_cache_gb'])} + overhead {_gib(memory['overhead_gb'])} = "
+        f"{_gib(memory['total_gb'])} (usable {_gib(memory['usable_gb'])})",
         _speed("Decode", body["decode_tok_s"]),
         _speed("Prefill", body["prefill_tok_s"]),
         f"Largest quant that fits: {body['largest_quant_that_fits'] or 'none'}; "
@@ -130,3 +130,8 @@ def listing_summary(body):
         )
     lines += [f"Left out: {item['count']} — {item['reason']}" for item in body["left_out"]]
     return "\n".join(lines)
+
+
+def _gib(value_gb):
+    """The API's 10^9-byte GB as GiB, the unit memory is sold in (as the page shows it)."""
+    return f"{value_gb * 1e9 / 2**30:.2f}"
