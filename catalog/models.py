@@ -290,7 +290,6 @@ class Modality(models.TextChoices):
     TEXT = "text", "Text"
     IMAGE = "image", "Image generation"
     SPEECH = "speech", "Speech recognition"
-    EMBEDDING = "embedding", "Embeddings"
 
 
 class ModelQuerySet(PublishableQuerySet):
