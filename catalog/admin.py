@@ -3,6 +3,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import resources
+from catalog.hardware_prices import HardwarePriceResource
 from catalog.models import (
     ApiPrice,
     Benchmark,
@@ -258,7 +259,8 @@ class ApiPriceAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(PricePoint)
-class PricePointAdmin(admin.ModelAdmin):
+class PricePointAdmin(ImportExportModelAdmin):
+    resource_classes = [HardwarePriceResource]
     list_display = ["hardware", "price_usd", "observed_on", "retailer"]
     autocomplete_fields = ["hardware"]
     list_select_related = ["hardware"]

@@ -343,8 +343,8 @@ class SchemaResource(resources.ModelResource, metaclass=SchemaMetaclass):
 
     def export_csv(self, queryset):
         """The rows as CSV text for anyone to download. A cell a spreadsheet would run as a
-        formula gets a leading apostrophe (OWASP's advice); only such a cell would not import
-        back unchanged, and the imports refuse none of the data they export."""
+        formula gets a leading apostrophe (OWASP's advice), so such a cell, and only such a
+        cell, would come back changed by an import of the file."""
         dataset = self.export(queryset=queryset)
         safe = tablib.Dataset(headers=dataset.headers)
         for cells in dataset:

@@ -116,6 +116,7 @@ ADMIN_PAGES = {
     "benchmarks.csv": "benchmark",
     "cloud_offers.csv": "cloudoffer",
     "api_prices.csv": "apiprice",
+    "hardware_prices.csv": "pricepoint",
 }
 
 
@@ -165,6 +166,26 @@ def test_seed_and_admin_refuse_a_bad_cell_with_the_same_message(editor_client, t
         ("models.csv", ",dense,32,4096,32,32,", ",dense,,4096,32,,", "text models need"),
         ("cloud_offers.csv", ",2026-09-25,", ",25/09/2026,", "must be a date YYYY-MM-DD"),
         ("runtimes.csv", ",linux;windows;macos,", ",linux;beos,", "'os' must be from"),
+        (
+            "benchmarks.csv",
+            ",https://github.com/XiongjieDai/GPU-Benchmarks-on-LLM-Inference/blob/aa72e0ec86c3/"
+            "README.md,,",
+            ",,,",
+            "line 2: missing required field 'source'",
+        ),
+        (
+            "runtime_installs.csv",
+            "ollama,linux,Install script,curl -fsSL https://ollama.com/install.sh | sh,,",
+            "ollama,linux,Install script,,,",
+            "an install route needs 'install_command' or 'download_url'",
+        ),
+        # The model's own checks speak as 'field: message'.
+        (
+            "benchmarks.csv",
+            ",512,1,72.79,2402.51,",
+            ",512,1,7e9,2402.51,",
+            "line 2: decode_tok_s: Give a speed above 0 and at most 100,000 tok/s.",
+        ),
     ],
 )
 def test_seed_refuses_a_bad_row_of_any_table_and_keeps_nothing(
