@@ -146,7 +146,8 @@ class QuantFormatAdmin(CatalogAdmin):
 
 
 @admin.register(ModelFile)
-class ModelFileAdmin(admin.ModelAdmin):
+class ModelFileAdmin(ImportExportModelAdmin):
+    resource_classes = [resources.ModelFileResource]
     list_display = ["model", "quant", "size_bytes", "download_repo"]
     search_fields = ["model__name", "quant__name", "download_repo"]
     autocomplete_fields = ["model", "quant"]

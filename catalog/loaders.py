@@ -15,6 +15,7 @@ TABLES = [
     ("hardware.csv", resources.HardwareResource, "hardware"),
     ("models.csv", resources.ModelResource, "models"),
     ("quant_formats.csv", resources.QuantFormatResource, "quant formats"),
+    ("model_files.csv", resources.ModelFileResource, "model files"),
     ("runtimes.csv", resources.RuntimeResource, "runtimes"),
     ("runtime_installs.csv", resources.RuntimeInstallResource, "install routes"),
     ("benchmarks.csv", resources.BenchmarkResource, "benchmarks"),

@@ -33,6 +33,7 @@ from catalog.models import (
     Modality,
     Model,
     ModelFamily,
+    ModelFile,
     OperatingSystem,
     QuantFamily,
     QuantFormat,
@@ -295,3 +296,17 @@ class ApiPriceResource(SchemaResource):
     class Meta:
         model = ApiPrice
         import_id_fields = ["provider", "model"]
+
+
+class ModelFileResource(SchemaResource):
+    """A published download of a model at one quant, with the size its repo's file page lists."""
+
+    model = Column(Lookup(Model, "slug", "model"))
+    quant = Column(Lookup(QuantFormat, "name", "quant format"))
+    size_bytes = Column(Integer())
+    download_repo = Column(Text(required=True))
+    source_url = Column(Sources(), "source")
+
+    class Meta:
+        model = ModelFile
+        import_id_fields = ["model", "quant"]

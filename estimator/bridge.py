@@ -108,6 +108,16 @@ def _load_file_sizes():
     return {(model, quant): size for model, quant, size in rows}
 
 
+def published_sizes(model, quants):
+    """((quant name, bytes), ...) of the files published for a model, for Choose my GPU."""
+    sizes = file_sizes()
+    return tuple(
+        (quant.name, sizes[(model.pk, quant.pk)])
+        for quant in quants
+        if (model.pk, quant.pk) in sizes
+    )
+
+
 def quant_spec(model, quant):
     """The engine's QuantSpec of a quant for one model, with its file size when published."""
     return replace(spec_for(quant), file_size_bytes=file_sizes().get((model.pk, quant.pk)))
@@ -333,9 +343,7 @@ class Question:
                 name="custom",
                 **options,
             )
-        spec = spec_for(
-            self.hardware, memory_gb=raw.get("memory_gb") or self.memory_gb, **options
-        )
+        spec = spec_for(self.hardware, memory_gb=raw.get("memory_gb") or self.memory_gb, **options)
         spec = replace(spec, usual_backend=usual_backend(self.backend_set, self.runtime))
         changes = {k: raw[k] for k in ("bandwidth_gb_s", "fp16_tflops") if raw.get(k)}
         if raw.get("bandwidth_gb_s") and (spec.kind == "cpu" or spec.unified_memory):

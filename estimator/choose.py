@@ -71,6 +71,12 @@ class Wanted:
     slug: str
     name: str
     spec: ModelSpec
+    file_sizes: tuple = ()  # (quant name, bytes) of the files published for this model
+
+    def sized(self, ladder):
+        """The ladder with this model's published file sizes, as the bridge asks the engine."""
+        sizes = dict(self.file_sizes)
+        return tuple(replace(q, file_size_bytes=sizes.get(q.name)) for q in ladder)
 
     @property
     def is_text(self):
@@ -417,7 +423,7 @@ class _Evaluator:
             search = _Search(
                 spec,
                 wanted,
-                self.ladder,
+                wanted.sized(self.ladder),
                 self.needs.context_tokens,
                 self.calibration,
                 candidate.slug,

@@ -81,7 +81,15 @@ def choice_for(data):
     catalog = snapshot.current()
     needs = choose.Needs(
         budget_usd=float(data["budget"]),
-        models=tuple(choose.Wanted(m.slug, m.name, bridge.spec_for(m)) for m in data["models"]),
+        models=tuple(
+            choose.Wanted(
+                m.slug,
+                m.name,
+                bridge.spec_for(m),
+                bridge.published_sizes(m, catalog.quants.values()),
+            )
+            for m in data["models"]
+        ),
         min_tok_s=data["min_tok_s"],
         context_tokens=data["context"],
         platform=data["platform"],

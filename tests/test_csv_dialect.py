@@ -111,6 +111,7 @@ ADMIN_PAGES = {
     "hardware.csv": "hardware",
     "models.csv": "model",
     "quant_formats.csv": "quantformat",
+    "model_files.csv": "modelfile",
     "runtimes.csv": "runtime",
     "runtime_installs.csv": "runtimeinstall",
     "benchmarks.csv": "benchmark",
