@@ -86,12 +86,16 @@ def test_draft_hardware_is_hidden(client):
     assert "Test Card Draft" not in client.get("/hardware/").content.decode()
 
 
-@pytest.mark.parametrize("url", ["/", "/hardware/", "/models/", "/tools/", "/benchmarks/"])
+# The home page reads the latest Pulse entries too: one query more, whatever the row count.
+LIST_BUDGETS = {"/": 7, "/hardware/": 6, "/models/": 6, "/tools/": 6, "/benchmarks/": 6}
+
+
+@pytest.mark.parametrize("url", list(LIST_BUDGETS))
 def test_list_page_queries_do_not_grow_with_rows(client, django_assert_max_num_queries, url):
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(LIST_BUDGETS[url]):
         client.get(url)
     grow_catalog(rows=100)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(LIST_BUDGETS[url]):
         assert client.get(url).status_code == 200
 
 
@@ -107,17 +111,20 @@ def detail_rows():
     return card, model, tool
 
 
-@pytest.mark.parametrize(
-    "url", ["/hardware/test-card/", "/models/test-model/", "/tools/test-tool/"]
-)
-def test_detail_pages_stay_under_ten_queries_as_rows_grow(
+# A hardware page reads its dated new/used prices, a model page its published file sizes:
+# one query each on top of the ten, constant as rows grow.
+DETAIL_BUDGETS = {"/hardware/test-card/": 11, "/models/test-model/": 11, "/tools/test-tool/": 10}
+
+
+@pytest.mark.parametrize("url", list(DETAIL_BUDGETS))
+def test_detail_pages_stay_within_budget_as_rows_grow(
     client, django_assert_max_num_queries, detail_rows, url
 ):
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(DETAIL_BUDGETS[url]):
         assert client.get(url).status_code == 200
     card, model, tool = detail_rows
     grow_catalog(hardware=card, model=model, runtime=tool, rows=100)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(DETAIL_BUDGETS[url]):
         assert client.get(url).status_code == 200
 
 

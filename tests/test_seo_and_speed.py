@@ -99,7 +99,7 @@ def test_anonymous_pages_are_cached_and_an_admin_edit_shows_at_once(client, admi
     assert Hardware.objects.get(pk=hardware.pk).street_price_usd == 1777
     fresh = client.get("/hardware/seo-card/")
     assert fresh["X-Page-Cache"] == "miss"
-    assert "$1777" in fresh.content.decode()
+    assert "$1,777" in fresh.content.decode()
 
 
 def test_cached_page_carries_the_visitors_own_csrf_token(client):
