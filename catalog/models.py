@@ -229,9 +229,7 @@ class PricePoint(models.Model):
     price_usd = models.DecimalField(max_digits=9, decimal_places=2)
     observed_on = models.DateField()
     retailer = models.CharField(max_length=80, blank=True)
-    condition = models.CharField(
-        max_length=4, choices=Condition.choices, default=Condition.NEW
-    )
+    condition = models.CharField(max_length=4, choices=Condition.choices, default=Condition.NEW)
     source_url = models.URLField(max_length=500)
 
     objects = PricePointQuerySet.as_manager()
@@ -399,8 +397,10 @@ class Model(SourcedMixin, Publishable):
 
     def clean(self):
         super().clean()
-        if self.expert_count and self.experts_per_token and (
-            self.experts_per_token > self.expert_count
+        if (
+            self.expert_count
+            and self.experts_per_token
+            and (self.experts_per_token > self.expert_count)
         ):
             raise ValidationError(
                 {"experts_per_token": "A token cannot use more experts than the layer has."}

@@ -148,9 +148,7 @@ class EstimateForm(forms.Form):
     use_case = forms.ChoiceField(
         required=False, choices=[("", "Any use"), *UseCase.choices], label="Use case"
     )
-    min_tok_s = forms.FloatField(
-        required=False, min_value=0, max_value=100_000, label="Min tok/s"
-    )
+    min_tok_s = forms.FloatField(required=False, min_value=0, max_value=100_000, label="Min tok/s")
     sort = forms.ChoiceField(
         required=False, choices=[("", "Best first"), *SORTS.items()], label="Sort"
     )

@@ -271,6 +271,6 @@ def test_the_chart_axis_fits_its_lines_and_end_labels_do_not_overlap(
         assert min(ys) >= chart.top and max(ys) <= chart.bottom
         assert min(xs) >= chart.left and max(xs) <= chart.right
     label_ys = sorted(line.label_y for line in chart.lines)
-    assert all(b - a >= 15 for a, b in zip(label_ys, label_ys[1:]))
+    assert all(b - a >= 15 for a, b in zip(label_ys, label_ys[1:], strict=False))
     assert all(chart.top <= y <= chart.bottom for y in label_ys)
     assert chart.table[-1][0] == 60  # the last month of use is on the axis and in the table
