@@ -113,7 +113,7 @@ def test_editor_edits_a_price_in_admin_and_sees_it(site, page, django_user_model
     page.wait_for_selector(".messagelist")
     page.context.clear_cookies()
     page.goto(site + "/hardware/rtx-4090/")
-    assert "$1749" in page.inner_text("main")
+    assert "$1,749" in page.inner_text("main")
 
 
 def test_choose_my_gpu_ranks_within_budget(site, page):
