@@ -109,33 +109,42 @@ def search(query, limit=MAX_PER_GROUP):
         return []
     pasted = len(query_words) >= PASTED_WORDS
     candidates = _postgres if connection.vendor == "postgresql" else _fallback
-    groups = []
+    scored = []
     for kind in _KINDS:
-        hits = [
-            hit
+        ranked = [
+            (score, str(obj), obj)
             for obj, base in candidates(kind, query, query_words, limit)
-            if (hit := _hit(kind, obj, base, query_words, pasted)) is not None
+            if (score := _score(kind, obj, base, query_words, pasted)) is not None
         ]
-        hits.sort(key=lambda hit: (-hit.score, hit.title))
-        if hits:
-            groups.append((kind, hits[:limit]))
-    if pasted and groups:
-        best = max(hits[0].score for _kind, hits in groups)
-        groups = [
+        ranked.sort(key=lambda row: (-row[0], row[1]))
+        if ranked:
+            scored.append((kind, ranked[:limit]))
+    if pasted and scored:
+        best = max(ranked[0][0] for _kind, ranked in scored)
+        scored = [
             (kind, kept)
-            for kind, hits in groups
-            if (kept := [h for h in hits if h.score >= PASTED_KEEP_SHARE * best])
+            for kind, ranked in scored
+            if (kept := [row for row in ranked if row[0] >= PASTED_KEEP_SHARE * best])
         ]
-    groups.sort(key=lambda group: -group[1][0].score)
-    return groups
+    scored.sort(key=lambda group: -group[1][0][0])
+    # Snippets last, for the results shown only: they expand the body's shortcodes.
+    return [
+        (kind, [_hit(kind, obj, title, score, query_words) for score, title, obj in ranked])
+        for kind, ranked in scored
+    ]
 
 
-def _hit(kind, obj, base, query_words, pasted):
+def _body(kind, obj):
+    return " ".join(str(getattr(obj, f) or "") for f in kind.body_fields)
+
+
+def _score(kind, obj, base, query_words, pasted):
+    """How well a candidate answers the query, or None when it should not be listed. Scored on
+    the stored text (shortcodes left out), the text the database matched the candidate on."""
     title = str(obj)
     title_text = " ".join(str(getattr(obj, f) or "") for f in kind.title_fields)
-    body = kind.plain(" ".join(str(getattr(obj, f) or "") for f in kind.body_fields))
     closeness = title_match(query_words, title)
-    share = coverage(query_words, f"{title_text} {body}")
+    share = coverage(query_words, f"{title_text} {plain_text(_body(kind, obj))}")
     if share == 0 and closeness < MIN_TITLE_MATCH:
         return None  # only a fuzzy echo of the query ("generation" for "quantization")
     score = base + 2 * closeness
@@ -145,6 +154,11 @@ def _hit(kind, obj, base, query_words, pasted):
         # The entry whose title is made of the pasted words leads ("CUDA out of memory" before
         # "vLLM: CUDA out of memory while capturing CUDA graphs" for a plain PyTorch OOM).
         score += 2 * share + coverage(words(title), " ".join(query_words))
+    return score
+
+
+def _hit(kind, obj, title, score, query_words):
+    body = kind.plain(_body(kind, obj))
     return Hit(title, obj.get_absolute_url(), snippet(body, query_words), score)
 
 
