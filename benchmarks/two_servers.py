@@ -128,7 +128,7 @@ def main():
         price = 1000 + int(time.time()) % 997  # differs from run to run
         status = change_price_through(A, price)
         _s, page, headers = visitor.get(f"{B}/hardware/rtx-4090/")
-        seen = f"${price}" in page
+        seen = f"${price:,}" in page  # the page groups thousands: $1,163
         print(
             f"Price changed to ${price} through A (HTTP {status}); B shows it: {seen} "
             f"(X-Page-Cache={headers.get('X-Page-Cache')})"
