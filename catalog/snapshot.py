@@ -3,18 +3,27 @@
 The catalog is small (hundreds of rows) and read on every estimate. Each worker keeps the rows
 it needs in memory and checks the site-wide content version (one cache read) per request; an
 editor's save bumps the version, so every worker rebuilds on its next request. With the cache
-unreachable there is no version to trust, so the snapshot is rebuilt for every use.
+unreachable there is no version to trust, so the snapshot is rebuilt once per request (a page
+asks for it a dozen times; rebuilding for every use made pages several times slower exactly
+when the cache was already down).
 """
 
+import contextvars
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
+
+from django.core.signals import request_finished, request_started
 
 from catalog.models import VARIANT_SLUG, Benchmark, Hardware, Model, QuantFormat
 from core.caching import content_version
 
 _lock = threading.Lock()
 _current = None
+# While a request is served: a dict holding the snapshot built without a content version, so
+# it is built at most once per request. Outside requests (commands, shells) it is None.
+_request_scope = contextvars.ContextVar("snapshot_request_scope", default=None)
+_SNAPSHOT = object()  # the snapshot's key in the request scope, apart from `cached` keys
 
 
 @dataclass
@@ -69,7 +78,12 @@ def current():
     global _current
     version = content_version()
     if version is None:
-        return _build(None)
+        scope = _request_scope.get()
+        if scope is None:
+            return _build(None)
+        if _SNAPSHOT not in scope:
+            scope[_SNAPSHOT] = _build(None)
+        return scope[_SNAPSHOT]
     snapshot = _current
     if snapshot is not None and snapshot.version == version:
         return snapshot
@@ -84,10 +98,15 @@ _derived = {"version": None, "values": {}}
 
 def cached(key, compute):
     """A value derived from the catalog, computed once per content version (without loading
-    the whole snapshot)."""
+    the whole snapshot); without a version, once per request."""
     version = content_version()
     if version is None:
-        return compute()
+        scope = _request_scope.get()
+        if scope is None:
+            return compute()
+        if key not in scope:
+            scope[key] = compute()
+        return scope[key]
     with _lock:
         if _derived["version"] != version:
             _derived["version"], _derived["values"] = version, {}
@@ -95,3 +114,15 @@ def cached(key, compute):
     if key not in values:
         values[key] = compute()
     return values[key]
+
+
+def _open_request_scope(**kwargs):
+    _request_scope.set({})
+
+
+def _close_request_scope(**kwargs):
+    _request_scope.set(None)
+
+
+request_started.connect(_open_request_scope, dispatch_uid="catalog.snapshot.open_scope")
+request_finished.connect(_close_request_scope, dispatch_uid="catalog.snapshot.close_scope")
