@@ -54,7 +54,8 @@ SNIPPET_LEAD_CHARS = 50
 @dataclass(frozen=True)
 class Kind:
     """One searchable table. `rows(model)` narrows what may be found (default: published rows);
-    `plain(text)` turns a stored body into the words a reader sees (default: Markdown stripped)."""
+    `plain(text)` turns a stored body into the words a reader sees (default: Markdown stripped);
+    `describe(obj)`, when given, is the snippet's text instead of the body."""
 
     key: str
     label: str
@@ -63,6 +64,9 @@ class Kind:
     body_fields: tuple
     rows: Callable | None = None
     plain: Callable = plain_text
+    # The sentence a result's snippet is cut from, where the stored body is editors' notes
+    # rather than text for readers (a card's spec notes): describe(obj) -> plain text.
+    describe: Callable | None = None
 
     @property
     def model(self):
@@ -135,7 +139,8 @@ def search(query, limit=MAX_PER_GROUP):
 
 
 def _body(kind, obj):
-    return " ".join(str(getattr(obj, f) or "") for f in kind.body_fields)
+    # Fields are separate blocks of Markdown: a body's leading "## Heading" stays a heading.
+    return "\n\n".join(str(getattr(obj, f) or "") for f in kind.body_fields)
 
 
 def _score(kind, obj, base, query_words, pasted):
@@ -147,18 +152,20 @@ def _score(kind, obj, base, query_words, pasted):
     share = coverage(query_words, f"{title_text} {plain_text(_body(kind, obj))}")
     if share == 0 and closeness < MIN_TITLE_MATCH:
         return None  # only a fuzzy echo of the query ("generation" for "quantization")
-    score = base + 2 * closeness
+    # The result whose title is made of the query's words leads ("CUDA out of memory" before
+    # "vLLM: CUDA out of memory while capturing CUDA graphs", typed or pasted).
+    title_words = words(title)
+    exactness = coverage(title_words, " ".join(query_words)) if title_words else 0.0
+    score = base + 2 * closeness + 2 * exactness
     if pasted:
         if share < PASTED_MIN_COVERAGE:
             return None
-        # The entry whose title is made of the pasted words leads ("CUDA out of memory" before
-        # "vLLM: CUDA out of memory while capturing CUDA graphs" for a plain PyTorch OOM).
-        score += 2 * share + coverage(words(title), " ".join(query_words))
+        score += 2 * share
     return score
 
 
 def _hit(kind, obj, title, score, query_words):
-    body = kind.plain(_body(kind, obj))
+    body = kind.describe(obj) if kind.describe else kind.plain(_body(kind, obj))
     return Hit(title, obj.get_absolute_url(), snippet(body, query_words), score)
 
 
@@ -212,11 +219,20 @@ def _fallback(kind, query, query_words, limit):
     return found
 
 
+# A query word this short matches only itself or its plural: "out" is not "output", "gpu" is
+# "gpus". Longer words match the words they start ("quant" finds "quantization").
+SHORT_WORD_CHARS = 3
+PLURAL_ENDINGS = ("", "s", "es")
+
+
 def _matches(word, token):
-    """A query word matches a whole word of the text that starts with it ("quant" finds
-    "quantization"); two-letter words must match exactly."""
+    """Whether a query word matches a whole word of the text (see SHORT_WORD_CHARS)."""
     token = token.lower()
-    return token.startswith(word) if len(word) >= 3 else token == word
+    if len(word) > SHORT_WORD_CHARS:
+        return token.startswith(word)
+    if len(word) < SHORT_WORD_CHARS:
+        return token == word
+    return token[len(word) :] in PLURAL_ENDINGS and token.startswith(word)
 
 
 def coverage(query_words, text):

@@ -157,3 +157,60 @@ def test_every_app_registers_what_search_finds():
     assert [kind.key for kind in registered()] == [
         *("hardware", "models", "tools", "glossary", "errors", "guides", "learn", "answers"),
     ]
+
+
+def test_a_body_under_a_summary_keeps_its_headings_out_of_the_snippet(client):
+    make.article(
+        slug="summary-then-heading",
+        title="Heading after summary",
+        summary="A short summary about the okapi.",
+        body="## Okapi facts\n\nThe okapi is a forest giraffe.",
+    )
+    html = client.get("/search/", {"q": "okapi facts"}).content.decode()
+    assert "##" not in snippet_of(html, "Heading after summary")
+
+
+def test_a_short_query_word_marks_itself_and_its_plural_only(client):
+    make.article(
+        slug="short-words",
+        title="Short word test",
+        summary="",
+        body="The yak output stops when yaks run out of hay.",
+    )
+    html = client.get("/search/", {"q": "yak out"}).content.decode()
+    snippet = snippet_of(html, "Short word test")
+    assert "<mark>yak</mark>" in snippet and "<mark>yaks</mark>" in snippet
+    assert "<mark>out</mark> of hay" in snippet
+    assert "<mark>output</mark>" not in snippet and "output" in snippet
+
+
+def test_the_entry_titled_with_the_typed_words_leads(client):
+    make.error(slug="wombat-oom", title="Wombat out of burrow", symptoms="It happens.")
+    make.error(
+        slug="wombat-oom-long",
+        title="Zeta: wombat out of burrow while capturing wombat graphs",
+        symptoms="Wombat out of burrow, wombat burrow, wombat again.",
+    )
+    html = client.get("/search/", {"q": "wombat out of burrow"}).content.decode()
+    assert result_titles(html, "errors")[:2] == [
+        "Wombat out of burrow",
+        "Zeta: wombat out of burrow while capturing wombat graphs",
+    ]
+
+
+def test_a_card_is_described_by_its_specs_not_its_editors_notes(client):
+    from tests.factories import HardwareFactory
+
+    HardwareFactory(
+        name="Capybara X1",
+        slug="capybara-x1",
+        memory_gb=24,
+        memory_type="GDDR7",
+        bandwidth_gb_s=960,
+        launch_year=2025,
+        notes="tdp_w is board power; fp16_tflops = dense tensor rate",
+    )
+    html = client.get("/search/", {"q": "capybara"}).content.decode()
+    snippet = snippet_of(html, "Capybara X1")
+    assert "24 GB GDDR7" in snippet and "960 GB/s" in snippet
+    assert "tdp_w" not in snippet
