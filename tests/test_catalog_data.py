@@ -108,6 +108,40 @@ def test_geforce_compute_is_the_fp32_accumulate_convention():
     assert number(by_slug["rtx-4090"]["fp16_tflops_printed"]) == 330.3
 
 
+def test_usual_backend_follows_the_platform():
+    """Issue 16: GB10 machines are CUDA; AMD unified-memory PCs run Vulkan or ROCm by choice;
+    Intel Arc is SYCL with Vulkan beside it; Apple Silicon is Metal."""
+    wrong = []
+    for line, row in rows("hardware.csv"):
+        where = f"hardware.csv:{line} {row['slug']}"
+        backends = set(row["backends"].split(";"))
+        platform = (row["vendor"], row["kind"])
+        if platform == ("NVIDIA", "apu") and row["backend"] != "cuda":
+            wrong.append(f"{where}: a GB10 machine runs CUDA first, not {row['backend']}")
+        if platform == ("AMD", "apu") and not {"vulkan", "rocm"} <= backends:
+            wrong.append(f"{where}: an AMD unified-memory PC offers Vulkan and ROCm")
+        if platform == ("Intel", "discrete_gpu") and (
+            row["backend"] != "sycl" or "vulkan" not in backends
+        ):
+            wrong.append(f"{where}: Intel Arc is SYCL first with Vulkan beside it")
+        if row["kind"] == "apple_silicon" and row["backend"] != "metal":
+            wrong.append(f"{where}: Apple Silicon runs Metal first")
+    assert not wrong, wrong
+
+
+def test_no_price_is_observed_before_its_hardware_launched():
+    launched = {row["slug"]: number(row["launch_year"]) for _line, row in rows("hardware.csv")}
+    wrong = []
+    for line, row in rows("hardware_prices.csv"):
+        year = launched.get(row["hardware"])
+        seen = datetime.date.fromisoformat(row["observed_on"])
+        if year and seen.year < year:
+            wrong.append(
+                f"hardware_prices.csv:{line}: {row['hardware']} priced {seen}, launched {year:g}"
+            )
+    assert not wrong, wrong
+
+
 def test_prices_are_dated_sourced_and_name_real_hardware():
     hardware = {row["slug"] for _line, row in rows("hardware.csv")}
     today = datetime.date.today()
