@@ -1,4 +1,5 @@
 import json
+import re
 
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -8,11 +9,16 @@ from catalog import snapshot
 from core.caching import cache_public_page
 from core.partials import partial_or_page
 from core.structured_data import page_context
-from estimator import bridge
+from estimator import bridge, runs_on
 from estimator.constants import DEFAULT_PROMPT_TOKENS
 from estimator.forms import RUNTIMES, ApiEstimateForm, EstimateForm
 from estimator.methodology import methodology_context
 from estimator.specs import UNIFIED_MEMORY_KINDS
+
+
+def natural_key(name):
+    """Sorts names with their numbers in order: "Gemma 3 4B" before "Gemma 3 12B"."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)]
 
 
 def _choices(selected=""):
@@ -20,19 +26,40 @@ def _choices(selected=""):
     every memory configuration of a machine is an option of its own."""
     catalog = snapshot.current()
     hardware = []
-    for hw in catalog.hardware.values():
+    for hw in sorted(catalog.hardware.values(), key=lambda hw: natural_key(hw.name)):
         unified = hw.kind in UNIFIED_MEMORY_KINDS
-        variants = hw.memory_variants or [(hw.slug, None)]
+        # A Mac or APU is bought by its memory: name it even where one size is sold.
+        single = hw.memory_gb if unified and hw.memory_gb else None
+        variants = hw.memory_variants or [(hw.slug, single)]
         for value, memory_gb in variants:
-            label = f"{hw.name} · {memory_gb} GB" if memory_gb else hw.name
+            label = f"{hw.name} · {memory_gb:g} GB" if memory_gb else hw.name
             hardware.append({"value": value, "label": label, "unified": unified})
     return {
         "hardware_choices": hardware,
         "unified_selected": any(c["unified"] and c["value"] == selected for c in hardware),
         "default_prompt_tokens": DEFAULT_PROMPT_TOKENS,
-        "model_choices": list(catalog.models.values()),
+        "model_choices": sorted(catalog.models.values(), key=lambda m: natural_key(m.name)),
         "quant_choices": list(catalog.quants.values()),
     }
+
+
+# Before a list is on show, the Sort select offers every order, for either kind of list.
+ANY_LIST_DEFAULT_LABEL = "Default order"
+
+
+def sort_options(form, listing):
+    """(value, label, selected) for the Sort select: the orders of the list on show, its
+    default first under the blank value (so the select names the order the list is in, and a
+    shared link stays short); every order when no list is shown."""
+    if listing is None:
+        chosen = form.data.get("sort", "") if form.is_bound else ""
+        orders = {"": ANY_LIST_DEFAULT_LABEL, **runs_on.MODEL_SORTS, **runs_on.HARDWARE_SORTS}
+        return [(value, label, value == chosen) for value, label in orders.items()]
+    default = next(iter(listing.sorts))
+    return [
+        ("" if value == default else value, label, value == listing.sort)
+        for value, label in listing.sorts.items()
+    ]
 
 
 def _missing_side(form):
@@ -65,6 +92,7 @@ def will_it_run(request):
         "answer": answer,
         "listing": listing,
         "runtimes": RUNTIMES,
+        "sort_options": sort_options(form, listing),
         **_choices(request.GET.get("hardware", "")),
         **page_context([("Will it run?", "/will-it-run/")]),
     }

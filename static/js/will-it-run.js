@@ -14,3 +14,17 @@ document.addEventListener("DOMContentLoaded", function () {
   select.addEventListener("change", sync);
   sync();
 });
+
+// The answer swaps in the Sort select that fits the list on show; give the focus back to the
+// field the visitor was using when the swap replaced it.
+(function () {
+  var lastFocusedId = null;
+  document.addEventListener("focusin", function (event) {
+    if (event.target.form && event.target.form.id === "wir-form") lastFocusedId = event.target.id;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!lastFocusedId || document.activeElement !== document.body) return;
+    var field = document.getElementById(lastFocusedId);
+    if (field) field.focus();
+  });
+})();

@@ -1,0 +1,95 @@
+"""What Will it run?'s form shows a visitor: the Sort select names the order of the list on show,
+machines are picked by the memory they are bought with, names are in number order, and the list
+says which unit its memory is in."""
+
+import re
+
+import pytest
+
+from tests.factories import HardwareFactory, ModelFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def sort_select(html):
+    """[(value, label, selected)] of the Sort select."""
+    select = re.search(r'<select id="id_sort" name="sort">(.*?)</select>', html, re.S).group(1)
+    return [
+        (value, label, bool(selected))
+        for value, selected, label in re.findall(
+            r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select
+        )
+    ]
+
+
+def selected_label(html):
+    return next(label for _value, label, selected in sort_select(html) if selected)
+
+
+def test_sort_names_the_order_of_a_models_list(client):
+    html = client.get("/will-it-run/", {"hardware": "rtx-4090"}).content.decode()
+    assert selected_label(html) == "Largest model first"
+    assert [label for _v, label, _s in sort_select(html)] == [
+        "Largest model first",
+        "Least quantized first",
+        "Fastest first",
+    ]
+    assert "Largest model first." in html  # the list's own sentence agrees
+
+
+def test_sort_names_the_order_of_a_hardware_list(client):
+    html = client.get("/will-it-run/", {"model": "llama-3.1-8b"}).content.decode()
+    assert selected_label(html) == "Cheapest first"
+    assert "Largest model first" not in html
+
+
+def test_a_shared_sort_is_selected_and_one_for_the_other_list_falls_back(client):
+    html = client.get("/will-it-run/", {"hardware": "rtx-4090", "sort": "speed"}).content.decode()
+    assert selected_label(html) == "Fastest first"
+    assert "Fastest first." in html
+    html = client.get("/will-it-run/", {"hardware": "rtx-4090", "sort": "price"}).content.decode()
+    assert selected_label(html) == "Largest model first"
+
+
+def test_the_swapped_answer_brings_the_sort_select_that_fits_it(client):
+    response = client.get(
+        "/will-it-run/",
+        {"model": "llama-3.1-8b"},
+        headers={"HX-Request": "true", "HX-Target": "result"},
+    )
+    html = response.content.decode()
+    assert "<header" not in html
+    assert '<div class="field sort-field" id="sort-field" hx-swap-oob="true">' in html
+    assert selected_label(html) == "Cheapest first"
+
+
+def test_a_unified_memory_machine_is_picked_by_its_memory(client):
+    HardwareFactory(
+        slug="test-apu", name="Test APU", kind="apu", memory_gb=96, memory_options_gb=[]
+    )
+    HardwareFactory(
+        slug="test-mac",
+        name="Test Mac",
+        kind="apple_silicon",
+        memory_gb=32,
+        memory_options_gb=[16, 32],
+    )
+    html = client.get("/will-it-run/").content.decode()
+    assert '<option value="test-apu" data-unified="1">Test APU · 96 GB</option>' in html
+    assert '<option value="test-mac-16gb" data-unified="1">Test Mac · 16 GB</option>' in html
+    assert '<option value="test-mac-32gb" data-unified="1">Test Mac · 32 GB</option>' in html
+
+
+def test_names_are_listed_in_number_order(client):
+    for size in (12, 4, 27):
+        ModelFactory(slug=f"zebu-{size}b", name=f"Zebu {size}B")
+    html = client.get("/will-it-run/").content.decode()
+    positions = [html.index(f">Zebu {size}B</option>") for size in (4, 12, 27)]
+    assert positions == sorted(positions)
+
+
+def test_the_list_says_its_memory_is_in_gib(client):
+    html = client.get("/will-it-run/", {"hardware": "rtx-4090"}).content.decode()
+    assert "Memory (<abbr" in html and ">GiB</abbr>)" in html
+    assert "in GiB (2³⁰ bytes)" in html
+    assert "GB (10⁹ bytes)" not in html
