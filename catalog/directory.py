@@ -16,6 +16,7 @@ from catalog.models import SIZE_CLASSES, Benchmark, Hardware, Model, Runtime
 from catalog.resources import BenchmarkResource
 from core.charts import horizontal_bar_chart
 from estimator import bridge
+from estimator.constants import DEFAULT_CONTEXT_TOKENS
 from glossary.models import Term
 
 PAGE_SIZE = 60
@@ -99,6 +100,7 @@ def hardware_listing(form):
         "notices": notices,
         "chosen_model": model,
         "chosen_quant": quant if model else None,
+        "chosen_context": bridge.default_context(model) if model else None,
         "models": Model.objects.published().filter(modality="text").only("slug", "name"),
     }
 
@@ -139,6 +141,8 @@ def model_listing(form):
         "page": _page(rows, form),
         "notices": notices,
         "fits_hardware": hardware,
+        "fits_quant": bridge.default_quant() if hardware else None,
+        "fits_context": DEFAULT_CONTEXT_TOKENS,
         "families": sorted(families, key=lambda f: f.name),
         "organisations": sorted({f.organisation for f in families}),
         "hardware_choices": Hardware.objects.published().only("slug", "name"),
@@ -197,14 +201,15 @@ def benchmark_listing(form):
             "tokens/s",
             [
                 (
-                    f"{b.hardware_label} · {b.model.name} {b.quant.name} · {b.context_tokens}",
+                    f"{b.hardware_label} · {b.model.name} {b.quant.name}"
+                    f" · {b.context_tokens:,} tokens",
                     b.decode_tok_s,
                     True,
                 )
                 for b in charted
             ],
             width=900,
-            label_width=400,
+            label_width=470,
         )
         if charted
         else None
