@@ -487,9 +487,15 @@ def _scale(reference, hardware, attribute):
     return None
 
 
+def _measurements_apply(estimate, gpu_count):
+    """Measurements (and speeds scaled from them) stand for single-GPU runs that fit entirely;
+    any other run shows the estimate."""
+    return estimate.verdict == "fits" and gpu_count == 1
+
+
 def _speeds(question, request, estimate, catalog):
     decode, prefill = _estimated(estimate.decode_tok_s), _estimated(estimate.prefill_tok_s)
-    if estimate.verdict != "fits" or question.gpu_count != 1 or question.is_raw:
+    if not _measurements_apply(estimate, question.gpu_count) or question.is_raw:
         return decode, prefill
     hw, model, quant = question.hardware, question.model, question.quant
     setup = {"backend": request.hardware.backend, "depth": request.depth}
@@ -504,14 +510,15 @@ def _speeds(question, request, estimate, catalog):
 
 
 def decode_lookup(catalog, context):
-    """Choose my GPU's speed lookup: (hardware slug, model slug, quant name, estimated tok/s)
-    -> choose.Speed, by the same rule as `answer`."""
+    """Choose my GPU's speed lookup: (hardware slug, model slug, quant name, the engine's
+    estimate, GPU count) -> choose.Speed, by the same rule as `answer`."""
 
-    def lookup(hardware_slug, model_slug, quant_name, tok_s):
-        hardware = catalog.hardware[hardware_slug]
-        model, quant = catalog.models[model_slug], catalog.quants[quant_name]
-        estimated = Speed(tok_s, tok_s, tok_s, "estimated")
-        speed = strongest_speed(catalog, hardware, model, quant, "decode_tok_s", context, estimated)
+    def lookup(hardware_slug, model_slug, quant_name, estimate, gpu_count):
+        speed = _estimated(estimate.decode_tok_s)
+        if _measurements_apply(estimate, gpu_count):
+            hardware = catalog.hardware[hardware_slug]
+            model, quant = catalog.models[model_slug], catalog.quants[quant_name]
+            speed = strongest_speed(catalog, hardware, model, quant, "decode_tok_s", context, speed)
         return choose.Speed(speed.value, speed.basis, speed.source_url)
 
     return lookup

@@ -106,12 +106,15 @@ class Speed:
     source_url: str = ""
 
 
-# (hardware slug, model slug, quant name, estimated tok/s) -> the strongest speed available.
-SpeedLookup = Callable[[str, str, str, float], Speed]
+# (hardware slug, model slug, quant name, the engine's estimate, GPU count) -> the speed to
+# show. Which basis a configuration's speed gets is the lookup's rule (estimator.bridge for the
+# site's pages), never this module's.
+SpeedLookup = Callable[[str, str, str, engine.Estimate, int], Speed]
 
 
-def estimated_only(hardware_slug, model_slug, quant_name, tok_s):
-    return Speed(tok_s)
+def estimated_only(hardware_slug, model_slug, quant_name, estimate, gpu_count):
+    """The lookup for a catalog without measurements: every speed is the estimate."""
+    return Speed(estimate.decode_tok_s.expected)
 
 
 @dataclass(frozen=True)
@@ -272,10 +275,10 @@ class _Search:
         result = self.estimate(index)
         if result.decode_tok_s is None:
             return None
-        tok_s = result.decode_tok_s.expected
-        if result.verdict == "fits" and self.spec.gpu_count == 1:
-            return self.speed_lookup(self.slug, self.wanted.slug, self.ladder[index].name, tok_s)
-        return Speed(tok_s)
+        quant_name = self.ladder[index].name
+        return self.speed_lookup(
+            self.slug, self.wanted.slug, quant_name, result, self.spec.gpu_count
+        )
 
 
 def first_true(low, high, predicate):
