@@ -399,9 +399,15 @@ class Speed:
     def is_measured(self):
         return self.basis in ("measured", "community")
 
+    @property
+    def rounded(self):
+        """The value to a tenth as the API gives it; a page's <data> element carries this, so
+        the two agree where a template filter would round a half the other way."""
+        return round(self.value, 1)
+
     def as_dict(self):
         return {
-            "value": round(self.value, 1),
+            "value": self.rounded,
             "low": round(self.low, 1),
             "high": round(self.high, 1),
             "basis": self.basis,

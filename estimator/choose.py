@@ -134,6 +134,11 @@ class ModelRun:
         return self.speed.tok_s if self.speed else None
 
     @property
+    def rounded_tok_s(self):
+        """To a tenth, as the API gives the same speed."""
+        return round(self.tok_s, 1) if self.speed else None
+
+    @property
     def verdict_text(self):
         return VERDICT_TEXT[self.verdict]
 
