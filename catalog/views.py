@@ -18,6 +18,7 @@ from core.partials import partial_or_page
 from core.structured_data import page_context
 from core.workflow import visible_to
 from estimator import compare as comparing
+from estimator.bridge import default_context
 from estimator.constants import DEFAULT_CONTEXT_TOKENS, DEFAULT_QUANT_NAME, MAX_CONTEXT_TOKENS
 from estimator.matrix import hardware_matrix, model_matrix
 
@@ -117,6 +118,7 @@ def model_detail(request, slug):
         "minimum": directory.minimum_hardware(model, minimum_quants, hardware)
         if text_model
         else [],
+        "minimum_context": default_context(model),
         "runtimes": directory.runtimes_for(model),
         "terms": directory.terms_for(model),
         **page_context([("Models", "/models/"), (model.name, model.get_absolute_url())]),

@@ -14,6 +14,7 @@ from core.workflow import visible_to
 from editorial.models import BuyerGuide, GuidePick
 from editorial.shortcodes import References, render_content
 from estimator import bridge
+from estimator.constants import DEFAULT_CONTEXT_TOKENS
 
 BEST_GPU_SLUG = "best-gpu-for-local-ai"
 
@@ -56,6 +57,7 @@ def _guide_page(request, guide, crumbs, canonical_path=None):
         "intro": render_content(guide.intro, references),
         "body": render_content(guide.body, references),
         "quant": quant,
+        "context_tokens": DEFAULT_CONTEXT_TOKENS,
         "models": models,
         "rows": rows,
         "canonical_path": canonical_path,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from catalog import snapshot
 from estimator import bridge, engine, guidance
-from estimator.constants import DEFAULT_QUANT_NAME, RUNTIMES
+from estimator.constants import DEFAULT_CONTEXT_TOKENS, DEFAULT_QUANT_NAME, RUNTIMES
 
 # The weight family a list tries for each runtime: GGUF wherever the runtime loads it (the
 # catalog's finest ladder of sizes), else the runtime's own format.
@@ -94,6 +94,7 @@ class Listing:
     considered: int
     left_out: tuple = ()  # (count, reason) pairs
     context: int | None = None  # None: each model's default context
+    default_context: int = DEFAULT_CONTEXT_TOKENS  # a text model's, when its limit allows
 
     @property
     def sorts(self):
