@@ -8,6 +8,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from catalog.models import (
+    MAX_BENCHMARK_TOKENS,
+    MAX_DECODE_TOK_S,
+    MAX_PREFILL_TOK_S,
     SIZE_CLASSES,
     Architecture,
     Backend,
@@ -152,12 +155,15 @@ class BenchmarkFilterForm(ForgivingForm):
     quant = forms.CharField(required=False, max_length=40, label="Quant")
     runtime = forms.CharField(required=False, max_length=80, label="Runtime")
     runtime_version = forms.CharField(required=False, max_length=120, label="Runtime version")
-    context = forms.IntegerField(required=False, min_value=1, max_value=10_000_000, label="Tokens")
+    # A stored benchmark never exceeds these (Benchmark.clean), so neither does a filter.
+    context = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_BENCHMARK_TOKENS, label="Tokens"
+    )
     min_decode = forms.FloatField(
-        required=False, min_value=0, max_value=1_000_000, label="Decode at least (tok/s)"
+        required=False, min_value=0, max_value=MAX_DECODE_TOK_S, label="Decode at least (tok/s)"
     )
     min_prefill = forms.FloatField(
-        required=False, min_value=0, max_value=10_000_000, label="Prefill at least (tok/s)"
+        required=False, min_value=0, max_value=MAX_PREFILL_TOK_S, label="Prefill at least (tok/s)"
     )
     measured_from = forms.DateField(
         required=False, label="Measured from", widget=forms.DateInput(attrs={"type": "date"})
