@@ -60,7 +60,7 @@ class ChooseGpuForm(InitialAsDefault, forms.Form):
     )
     preset = forms.ChoiceField(
         required=False,
-        label="Or a use case",
+        label="Use case",
         choices=[("", "—"), *((key, label) for key, (label, _slugs) in PRESETS.items())],
     )
     min_tok_s = forms.FloatField(
@@ -95,7 +95,7 @@ class ChooseGpuForm(InitialAsDefault, forms.Form):
     sort = forms.ChoiceField(required=False, choices=SORTS, initial=SORTS[0][0], label="Rank by")
 
     def __init__(self, data=None, *, ladder_names=()):
-        super().__init__(data)
+        super().__init__(data, label_suffix="")
         self.catalog_models = {
             slug: m for slug, m in snapshot.current().models.items() if m.modality != "speech"
         }
@@ -209,7 +209,7 @@ class CostForm(InitialAsDefault, forms.Form):
     )
 
     def __init__(self, data=None):
-        super().__init__(data)
+        super().__init__(data, label_suffix="")
         self.fill_defaults()
         self.hardware_defaults = self._hardware_defaults()
 
