@@ -5,7 +5,9 @@ editor's change to the shipped catalog cannot break it. Figures are test figures
 shipped data has its own checks (tests/test_shipped_content.py, tests/test_catalog_data.py).
 """
 
+import csv
 import datetime
+import io
 from decimal import Decimal
 
 import factory
@@ -178,6 +180,62 @@ class RuntimeInstallFactory(DjangoModelFactory):
     source_url = SOURCE
 
 
+def mac(**fields):
+    """An Apple Silicon SoC sold in 16, 48 and 64 GB of unified memory (memory_gb is the
+    largest), so its memory configurations have slugs like <slug>-48gb."""
+    return HardwareFactory(
+        **{
+            "kind": "apple_silicon",
+            "backend": "metal",
+            "backends": ["metal", "cpu"],
+            "memory_gb": 64,
+            "memory_options_gb": [16, 48, 64],
+            "memory_type": "LPDDR5X",
+            "bandwidth_gb_s": 400,
+            "fp16_tflops": None,
+            **fields,
+        }
+    )
+
+
+def cpu(**fields):
+    """A desktop CPU: no memory of its own (it runs from system RAM), 83 GB/s."""
+    return HardwareFactory(
+        **{
+            "kind": "cpu",
+            "backend": "cpu",
+            "memory_gb": None,
+            "memory_type": "DDR5",
+            "bandwidth_gb_s": 83.2,
+            "fp16_tflops": None,
+            **fields,
+        }
+    )
+
+
+def large_model(**fields):
+    """A dense 70B-class text model (80 layers, 8192 wide, 8 KV heads)."""
+    return ModelFactory(
+        **{"params_b": 70.6, "layers": 80, "hidden_size": 8192, "attention_heads": 64, **fields}
+    )
+
+
+def moe_model(**fields):
+    """A mixture-of-experts text model: 46.7B in all, 12.9B active (2 of 8 experts)."""
+    return ModelFactory(
+        **{
+            "params_b": 46.7,
+            "active_params_b": 12.9,
+            "architecture": "moe",
+            "expert_count": 8,
+            "experts_per_token": 2,
+            "shared_experts": 0,
+            "max_context": 32768,
+            **fields,
+        }
+    )
+
+
 def grow_catalog(hardware=None, model=None, runtime=None, rows=100):
     """Add `rows` hardware, `rows` models, `rows // 5` tools (each with an install route per OS)
     and `rows * 3` benchmarks in bulk, some of them on the given hardware, model and runtime, so
@@ -228,3 +286,27 @@ def grow_catalog(hardware=None, model=None, runtime=None, rows=100):
         batch_size=500,
     )
     bump_content_version()
+
+
+def edit_seed_row(path, where, **changes):
+    """In a copy of a seed CSV file, rewrite the first data row that `where` accepts, setting
+    each changed column to a value or to a function of its old value; return the line the row
+    starts on. Other rows keep their text, so a test picks a row by what it holds, not by the
+    slug or figures the shipped file happens to have."""
+    lines = path.read_text().splitlines(keepends=True)
+    reader = csv.reader(lines)
+    header = next(reader)
+    start = reader.line_num + 1
+    for values in reader:
+        row = dict(zip(header, values, strict=True))
+        if where(row):
+            for column, new in changes.items():
+                assert column in row, column
+                row[column] = new(row[column]) if callable(new) else new
+            out = io.StringIO()
+            csv.writer(out, lineterminator="\n").writerow(row.values())
+            lines[start - 1 : reader.line_num] = [out.getvalue()]
+            path.write_text("".join(lines))
+            return start
+        start = reader.line_num + 1
+    raise AssertionError(f"no row of {path.name} to edit")
