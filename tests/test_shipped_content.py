@@ -3,6 +3,7 @@ resolves to a current value."""
 
 import pytest
 
+from catalog.models import Model
 from core.workflow import Publishable
 from editorial.models import (
     Article,
@@ -14,6 +15,7 @@ from editorial.models import (
     QuickAnswer,
 )
 from editorial.shortcodes import MISSING, SHORTCODE, References, expand
+from estimator.tool_forms import PRESETS
 from glossary.models import Term
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +117,15 @@ def test_every_shipped_catalog_detail_page_renders(client):
     failures = [row.get_absolute_url() for row in rows]
     failures = [url for url in failures if client.get(url).status_code != 200]
     assert not failures, failures
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_every_use_case_preset_names_shipped_models_and_ranks_with_them(client, preset):
+    """Choose my GPU's presets name catalog slugs: a renamed or removed model would empty one."""
+    _label, slugs = PRESETS[preset]
+    assert set(slugs) <= set(Model.objects.published().values_list("slug", flat=True))
+    response = client.get("/choose-my-gpu/", {"budget": 3000, "preset": preset})
+    assert response.status_code == 200
+    choice = response.context["choice"]
+    options = [*choice.shown, *choice.over_budget]
+    assert options and {run.model.slug for o in options for run in o.runs} == set(slugs)
