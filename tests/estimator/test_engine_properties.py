@@ -18,15 +18,6 @@ BACKENDS = {
     "apu": "rocm",
     "cpu": "cpu",
 }
-TEXT_MODELS = [
-    "llama-3.1-8b",
-    "llama-3.1-70b",
-    "qwen3-30b-a3b",
-    "gemma-3-27b",
-    "gpt-oss-120b",
-    "deepseek-r1",
-    "mistral-small-24b",
-]
 QUANTS = [
     "Q4_K_M",
     "Q8_0",
@@ -48,6 +39,22 @@ def catalog():
 @cache
 def calibration():
     return fit_calibration(catalog().measurements, "2025-01-01")
+
+
+@cache
+def text_models():
+    """The smallest and the largest text model of each shape the engine treats differently
+    (attention kind, mixture of experts, sliding window), whatever the shipped rows are called."""
+    text = sorted(
+        (m for m in catalog().models.values() if m.modality == "text"), key=lambda m: m.params_b
+    )
+    shapes = {}
+    for model in text:
+        shape = (model.attention_kind, bool(model.expert_count), bool(model.sliding_window))
+        shapes.setdefault(shape, []).append(model)
+    chosen = {m.slug: m for models in shapes.values() for m in (models[0], models[-1])}
+    assert len(shapes) >= 4, "the catalog should hold text models of several shapes"
+    return tuple(chosen.values())
 
 
 @st.composite
@@ -83,7 +90,7 @@ def requests(draw):
     runtime = draw(st.sampled_from(RUNTIMES))
     return EstimateRequest(
         hardware=hardware,
-        model=catalog().models[draw(st.sampled_from(TEXT_MODELS))],
+        model=draw(st.sampled_from(text_models())),
         quant=catalog().quants[draw(st.sampled_from(QUANTS))],
         context_tokens=draw(st.integers(256, 131072)),
         kv_cache_type=draw(st.sampled_from(["f16", "q8_0", "q4_0"])),
