@@ -128,3 +128,24 @@ def test_pasting_the_message_finds_the_new_entry_first(client, entry):
         results = html.split('id="main"', 1)[1]
         errors = re.findall(r'href="/errors/([a-z0-9-]+)/"', results)
         assert errors and errors[0] == entry["slug"], line
+
+
+# A site path written out in prose ("See /learn/vram-math/.") instead of a link: the reader sees
+# the path and cannot click it. Paths inside link targets, words or file names do not count.
+BARE_SITE_PATH = re.compile(
+    r"(?<![(\w/.`-])/(?:glossary|guides|learn|errors|will-it-run|tools|models|hardware)/"
+)
+CODE = re.compile(r"```.*?```|`[^`]*`", re.S)
+
+
+def test_pages_a_term_sends_the_reader_to_are_links_not_bare_paths():
+    from glossary.views import SECTIONS
+
+    bare = [
+        f"{term.slug}.{name}: …{text[max(0, m.start() - 30) : m.end() + 20]}…"
+        for term in Term.objects.published()
+        for name in SECTIONS
+        if (text := CODE.sub(" ", getattr(term, name)))
+        for m in BARE_SITE_PATH.finditer(text)
+    ]
+    assert not bare, "\n".join(bare)
