@@ -2,6 +2,7 @@
 share each table's columns, and a downloaded benchmarks file imports back unchanged."""
 
 import csv
+import datetime
 import io
 import re
 import shutil
@@ -13,6 +14,7 @@ from django.urls import reverse
 
 from catalog.loaders import DATA_DIR, TABLES
 from catalog.models import Benchmark, Hardware, Vendor
+from tests.factories import BenchmarkFactory, HardwareFactory, RuntimeFactory, edit_seed_row
 
 pytestmark = pytest.mark.django_db
 
@@ -76,26 +78,39 @@ def test_downloaded_benchmarks_import_back_unchanged(editor_client):
     assert Benchmark.history.count() == history
 
 
+def every_column_filled():
+    """A benchmark of the test's own with every column of the CSV set to something other than
+    its default, on hardware that runs two backends."""
+    hardware = HardwareFactory(backends=["cuda", "vulkan"])
+    return BenchmarkFactory(
+        hardware=hardware,
+        gpu_count=2,
+        runtime=RuntimeFactory(),
+        runtime_version="b4567",
+        backend="vulkan",
+        prompt_tokens=1024,
+        depth=2048,
+        flash_attention=False,
+        context_tokens=8192,
+        batch_size=4,
+        decode_tok_s=87.25,
+        prefill_tok_s=1234.5,
+        command='llama-bench -p 1024 -n 128 -d 2048 -fa 0 -sm "layer"',
+        measured_on=datetime.date(2026, 2, 3),
+        notes="Mean of 5 runs, with a comma\nand a second line",
+    )
+
+
 def test_an_edited_cell_updates_exactly_that_benchmark(editor_client):
+    target = every_column_filled()
     exported = editor_client.get("/benchmarks/", {"format": "csv"}).content.decode()
     table = list(csv.DictReader(io.StringIO(exported)))
-    edited = next(row for row in table if row["decode_tok_s"] and row["hardware"] == "rtx-4090")
+    edited = next(row for row in table if row["hardware"] == target.hardware.slug)
     edited["decode_tok_s"] = "123.25"
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(table[0]))
     writer.writeheader()
     writer.writerows(table)
-    target = Benchmark.objects.get(
-        hardware__slug="rtx-4090",
-        model__slug=edited["model"],
-        quant__name=edited["quant"],
-        runtime__slug=edited["runtime"],
-        gpu_count=edited["gpu_count"],
-        backend=edited["backend"],
-        context_tokens=edited["context_tokens"],
-        depth=edited["depth"],
-        source_url=edited["source"],
-    )
     others = [b for b in benchmark_state() if b["id"] != target.pk]
 
     _preview, result = admin_import(editor_client, "benchmark", "edited.csv", out.getvalue())
@@ -104,6 +119,29 @@ def test_an_edited_cell_updates_exactly_that_benchmark(editor_client):
     target.refresh_from_db()
     assert target.decode_tok_s == 123.25
     assert [b for b in benchmark_state() if b["id"] != target.pk] == others
+
+
+def test_a_deleted_benchmark_imports_back_from_its_download_as_it_was(editor_client):
+    """The whole row travels: download a benchmark from /benchmarks/?format=csv, delete it,
+    import the file through admin, and every field comes back as it was. Left out of the
+    public file on purpose: the submitter's address and pasted output (private), and
+    peak_memory_gb (no page shows it)."""
+    original = every_column_filled()
+    download = editor_client.get(
+        "/benchmarks/", {"format": "csv", "hardware": original.hardware.slug}
+    ).content.decode()
+    assert len(list(csv.DictReader(io.StringIO(download)))) == 1
+    left_out = {"submitter_email", "pasted_output", "peak_memory_gb"}
+    own = {"id", "created_at", "updated_at"}  # a new row's own key and timestamps
+    fields = [f.attname for f in Benchmark._meta.concrete_fields if f.attname not in left_out | own]
+    before = Benchmark.objects.filter(pk=original.pk).values(*fields).get()
+    original.delete()
+
+    _preview, result = admin_import(editor_client, "benchmark", "download.csv", download)
+
+    assert "Import finished: 1 new, 0 updated, 0 deleted" in result
+    back = Benchmark.objects.filter(hardware=original.hardware).values(*fields).get()
+    assert back == before
 
 
 ADMIN_PAGES = {
@@ -134,11 +172,11 @@ def test_seed_and_admin_refuse_a_bad_cell_with_the_same_message(editor_client, t
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     hardware_csv = data / "hardware.csv"
+    number = edit_seed_row(hardware_csv, lambda row: row["memory_gb"], memory_gb="lots")
     lines = hardware_csv.read_text().splitlines(keepends=True)
-    number, line = next((n, t) for n, t in enumerate(lines, 1) if t.startswith("rtx-4090,"))
-    bad = line.replace(",24,GDDR6X,", ",lots,GDDR6X,", 1)
-    assert bad != line
-    hardware_csv.write_text("".join(lines[: number - 1] + [bad] + lines[number:]))
+    bad = lines[number - 1]
+    slug = bad.split(",", 1)[0]
+    stored_gb = Hardware.objects.get(slug=slug).memory_gb
     message = "'memory_gb' must be a number, got 'lots'"
 
     with pytest.raises(CommandError) as error:
@@ -151,57 +189,55 @@ def test_seed_and_admin_refuse_a_bad_cell_with_the_same_message(editor_client, t
         {"import_file": upload, "format": "0", "resource": "0"},
     )
     assert message.replace("'", "&#x27;") in response.content.decode()
-    assert Hardware.objects.get(slug="rtx-4090").memory_gb == 24
+    assert Hardware.objects.get(slug=slug).memory_gb == stored_gb
+
+
+def any_row(row):
+    return True
 
 
 @pytest.mark.parametrize(
-    "file_name,old,new,reason",
+    "file_name,where,changes,reason",
     [
         (
             "benchmarks.csv",
-            ",https://github.com/XiongjieDai/",
-            ",not-a-url ; https://github.com/XiongjieDai/",
+            any_row,
+            {"source": lambda urls: f"not-a-url ; {urls}"},
             "'source' holds something that is not a URL: 'not-a-url'",
         ),
-        ("benchmarks.csv", "rtx-3070,1,llama-3-8b,", "rtx-3070,1,llama-9-8b,", "unknown model"),
-        ("models.csv", ",dense,32,4096,32,32,", ",dense,,4096,32,,", "text models need"),
-        ("cloud_offers.csv", ",2026-09-25,", ",25/09/2026,", "must be a date YYYY-MM-DD"),
-        ("runtimes.csv", ",linux;windows;macos,", ",linux;beos,", "'os' must be from"),
+        ("benchmarks.csv", any_row, {"model": "no-such-model"}, "unknown model"),
         (
-            "benchmarks.csv",
-            ",https://github.com/XiongjieDai/GPU-Benchmarks-on-LLM-Inference/blob/aa72e0ec86c3/"
-            "README.md,,",
-            ",,,",
-            "missing required field 'source'",
+            "models.csv",
+            lambda row: row["modality"] == "text" and row["architecture"] == "dense",
+            {"num_layers": "", "num_kv_heads": ""},
+            "text models need",
         ),
+        ("cloud_offers.csv", any_row, {"checked_on": "25/09/2026"}, "must be a date YYYY-MM-DD"),
+        ("runtimes.csv", any_row, {"os": "linux;beos"}, "'os' must be from"),
+        ("benchmarks.csv", any_row, {"source": ""}, "missing required field 'source'"),
         (
             "runtime_installs.csv",
-            "ollama,linux,Install script,curl -fsSL https://ollama.com/install.sh | sh,,",
-            "ollama,linux,Install script,,,",
+            lambda row: row["install_command"] and not row["download_url"],
+            {"install_command": ""},
             "an install route needs 'install_command' or 'download_url'",
         ),
         # The model's own checks speak as 'field: message'.
         (
             "benchmarks.csv",
-            ",512,1,72.79,2402.51,",
-            ",512,1,7e9,2402.51,",
+            lambda row: row["decode_tok_s"],
+            {"decode_tok_s": "7e9"},
             "decode_tok_s: Give a speed above 0 and at most 100,000 tok/s.",
         ),
     ],
 )
 def test_seed_refuses_a_bad_row_of_any_table_and_keeps_nothing(
-    tmp_path, file_name, old, new, reason
+    tmp_path, file_name, where, changes, reason
 ):
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     with (data / "vendors.csv").open("a") as handle:
         handle.write("newco,NewCo\n")
-    path = data / file_name
-    text = path.read_text()
-    assert old in text
-    edited = text.replace(old, new, 1)
-    path.write_text(edited)
-    line = edited[: edited.index(new)].count("\n") + 1  # each edited row is on one line
+    line = edit_seed_row(data / file_name, where, **changes)
     with pytest.raises(CommandError) as error:
         call_command("seed", "--only", "catalog", "--data-dir", str(data))
     assert f"Nothing was loaded. {file_name}, line {line}: " in str(error.value)
@@ -210,7 +246,7 @@ def test_seed_refuses_a_bad_row_of_any_table_and_keeps_nothing(
 
 
 def test_a_downloaded_cell_a_spreadsheet_would_run_is_defused(client):
-    Benchmark.objects.filter(hardware__slug="rtx-4090").update(command="=HYPERLINK(1)")
+    benchmark = BenchmarkFactory(command="=HYPERLINK(1)")
     rows = list(csv.DictReader(io.StringIO(client.get("/benchmarks/?format=csv").content.decode())))
-    commands = {row["command"] for row in rows if row["hardware"] == "rtx-4090"}
+    commands = {row["command"] for row in rows if row["hardware"] == benchmark.hardware.slug}
     assert commands == {"'=HYPERLINK(1)"}
