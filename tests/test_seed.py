@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 
 from catalog.loaders import DATA_DIR
 from catalog.models import Benchmark, Hardware, Model, QuantFormat, Runtime, Vendor
+from tests.factories import edit_seed_row
 
 pytestmark = pytest.mark.django_db
 
@@ -43,9 +44,13 @@ def test_seed_twice_changes_nothing(capsys):
 
 
 def test_seed_updates_an_edited_row_back_to_the_fixture():
-    Hardware.objects.filter(slug="rtx-4090").update(bandwidth_gb_s=1)
+    with (DATA_DIR / "hardware.csv").open(newline="") as handle:
+        shipped = next(csv.DictReader(handle))
+    Hardware.objects.filter(slug=shipped["slug"]).update(bandwidth_gb_s=1)
     call_command("seed", "--only", "catalog")
-    assert Hardware.objects.get(slug="rtx-4090").bandwidth_gb_s == 1008
+    assert Hardware.objects.get(slug=shipped["slug"]).bandwidth_gb_s == float(
+        shipped["bandwidth_gb_s"]
+    )
 
 
 @pytest.fixture
@@ -58,36 +63,20 @@ def data_copy(tmp_path):
     return target
 
 
-def replace_in(path, old, new):
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
+def has_memory(row):
+    return bool(row["memory_gb"])
 
 
 @pytest.mark.parametrize(
-    "old,new,reason",
+    "changes,reason",
     [
-        (
-            "rtx-3070,GeForce RTX 3070,NVIDIA,discrete_gpu,8,",
-            "rtx-3070,GeForce RTX 3070,NVIDIA,discrete_gpu,-8,",
-            "'memory_gb' must be positive, got -8",
-        ),
-        (
-            "rtx-3070,GeForce RTX 3070,NVIDIA,",
-            "rtx-3070,GeForce RTX 3070,Nvidiaa,",
-            "unknown vendor 'Nvidiaa'",
-        ),
-        ("rtx-3070,GeForce RTX 3070,", "rtx-3070,,", "missing required field 'name'"),
+        ({"memory_gb": "-8"}, "'memory_gb' must be positive, got -8"),
+        ({"vendor": "Nvidiaa"}, "unknown vendor 'Nvidiaa'"),
+        ({"name": ""}, "missing required field 'name'"),
     ],
 )
-def test_bad_row_names_file_line_and_reason_and_loads_nothing(data_copy, old, new, reason):
-    hardware_csv = data_copy / "hardware.csv"
-    replace_in(hardware_csv, old, new)
-    line = next(
-        number
-        for number, text in enumerate(hardware_csv.read_text().splitlines(), 1)
-        if text.startswith("rtx-3070,")
-    )
+def test_bad_row_names_file_line_and_reason_and_loads_nothing(data_copy, changes, reason):
+    line = edit_seed_row(data_copy / "hardware.csv", has_memory, **changes)
     with pytest.raises(CommandError) as error:
         call_command("seed", "--only", "catalog", "--data-dir", str(data_copy))
     assert f"hardware.csv, line {line}: {reason}" in str(error.value)
