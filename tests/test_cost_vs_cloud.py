@@ -1,7 +1,7 @@
 """Cost vs cloud, the page: sums checked by hand on a machine whose speeds are measured.
 
-The RTX 4070 has no benchmarks in the seed, so the two rows below are the only measurements of
-Llama 3.1 8B at Q4_K_M on it: 1,000 tok/s prompt processing and 50 tok/s generation.
+The test's own card and 8B model have only the two measurements below at Q4_K_M: 1,000 tok/s
+prompt processing and 50 tok/s generation; one cloud offer and one API price name them.
 (tests/test_costs.py covers the arithmetic functions themselves.)
 """
 
@@ -9,19 +9,28 @@ import datetime
 
 import pytest
 
-from catalog.models import ApiPrice, Benchmark, CloudOffer, Hardware, Model, QuantFormat, Runtime
+from catalog.models import ApiPrice, Benchmark, CloudOffer, Hardware, QuantFormat, Runtime
 from estimator.costs import DAYS_PER_MONTH
+from tests.factories import HardwareFactory, ModelFactory, large_model
 
 pytestmark = pytest.mark.django_db
 
 URL = "/cost-vs-cloud/"
-SOURCE = "https://example.org/measured-4070"
+SOURCE = "https://example.org/measured-cc-card"
+
+
+@pytest.fixture(autouse=True)
+def rows():
+    """The test's own 12 GB card (priced, 200 W) and 8B model; nothing measured yet."""
+    return {
+        "card": HardwareFactory(slug="cc-card", memory_gb=12, tdp_w=200, launch_msrp_usd=599),
+        "model": ModelFactory(slug="cc-8b", name="CC Chat 8B"),
+    }
 
 
 @pytest.fixture
-def measured_4070():
-    hardware = Hardware.objects.get(slug="rtx-4070")
-    model = Model.objects.get(slug="llama-3.1-8b")
+def measured(rows):
+    hardware, model = rows["card"], rows["model"]
     quant = QuantFormat.objects.get(name="Q4_K_M")
     runtime = Runtime.objects.get(slug="llama-cpp")
     common = dict(hardware=hardware, model=model, quant=quant, runtime=runtime, verified=True)
@@ -46,9 +55,9 @@ def measured_4070():
 
 
 PARAMS = {
-    "model": "llama-3.1-8b",
+    "model": "cc-8b",
     "quant": "Q4_K_M",
-    "hardware": "rtx-4070",
+    "hardware": "cc-card",
     "purchase_usd": 1200,
     "resale_percent": 25,
     "years": 3,
@@ -72,7 +81,7 @@ def row(rows, label_start):
     return next(r for r in rows if r.label.startswith(label_start))
 
 
-def test_buy_rent_and_api_costs_match_sums_done_by_hand(client, measured_4070):
+def test_buy_rent_and_api_costs_match_sums_done_by_hand(client, measured):
     response, comparison = compare(client)
     # 36M prompt tokens / 1,000 tok/s + 3.6M output tokens / 50 tok/s = 108,000 s = 30 h.
     busy_hours = 30.0
@@ -92,7 +101,7 @@ def test_buy_rent_and_api_costs_match_sums_done_by_hand(client, measured_4070):
     assert "$30.74" in body and "$15.00" in body and "$5.40" in body
 
 
-def test_break_even_month_by_hand_and_one_that_never_comes(client, measured_4070):
+def test_break_even_month_by_hand_and_one_that_never_comes(client, measured):
     _response, comparison = compare(client)
     # Owning: $900 net at month 0, then $5.74375 a month; renting: $15 a month.
     # 900 + 5.74375 m <= 15 m  <=>  m >= 97.2, so month 98.
@@ -101,13 +110,13 @@ def test_break_even_month_by_hand_and_one_that_never_comes(client, measured_4070
     assert row(comparison["apis"], "Test API").break_even is None
 
 
-def test_renting_for_the_same_hours_bills_the_idle_time_too(client, measured_4070):
+def test_renting_for_the_same_hours_bills_the_idle_time_too(client, measured):
     _response, comparison = compare(client, pattern="same_hours")
     rent = row(comparison["rents"], "Test Cloud").cost
     assert rent.monthly_usd == pytest.approx(10 * DAYS_PER_MONTH * 0.50)
 
 
-def test_zero_usage_costs_only_ownership_and_never_breaks_even(client, measured_4070):
+def test_zero_usage_costs_only_ownership_and_never_breaks_even(client, measured):
     response, comparison = compare(client, input_m=0, output_m=0)
     idle_kwh = 40 * 10 * DAYS_PER_MONTH / 1000
     buy = comparison["buy"].cost
@@ -119,7 +128,7 @@ def test_zero_usage_costs_only_ownership_and_never_breaks_even(client, measured_
     assert "never within 120 months" in response.content.decode()
 
 
-def test_chart_and_table_show_cumulative_cost_over_the_years_of_use(client, measured_4070):
+def test_chart_and_table_show_cumulative_cost_over_the_years_of_use(client, measured):
     response, comparison = compare(client)
     chart = comparison["chart"]
     assert [line.label.split(":")[0] for line in chart.lines] == ["Buy", "Rent", "API"]
@@ -131,7 +140,7 @@ def test_chart_and_table_show_cumulative_cost_over_the_years_of_use(client, meas
     assert "<polyline" in body and "Cumulative cost by month (USD)" in body
 
 
-def test_assumptions_and_sources_are_listed(client, measured_4070):
+def test_assumptions_and_sources_are_listed(client, measured):
     response, _comparison = compare(client, idle_watts="")
     body = response.content.decode()
     assert "idle power assumed at 10% of load power" in body
@@ -141,17 +150,44 @@ def test_assumptions_and_sources_are_listed(client, measured_4070):
 
 
 def test_cloud_gpus_too_small_for_the_model_are_left_out(client):
+    model = large_model(slug="cc-70b")
+    big = HardwareFactory(slug="cc-48", memory_gb=48, launch_msrp_usd=4650)
+    small = HardwareFactory(slug="cc-24", memory_gb=24)
+    for hardware in (big, small):
+        CloudOffer.objects.create(
+            provider=f"Test Cloud {hardware.slug}",
+            hardware=hardware,
+            usd_per_hour="0.50",
+            checked_on=datetime.date(2026, 11, 1),
+            source_url="https://example.org/test-cloud-pricing",
+        )
+    ApiPrice.objects.create(
+        provider="Test API",
+        model=model,
+        input_usd_per_m="0.60",
+        output_usd_per_m="0.80",
+        checked_on=datetime.date(2026, 11, 1),
+        source_url="https://example.org/test-api-pricing",
+    )
     _response, comparison = compare(
-        client, model="llama-3.3-70b", hardware="rtx-a6000", purchase_usd="", input_m=1
+        client, model="cc-70b", hardware="cc-48", purchase_usd="", input_m=1
     )
     assert all(r.local.result.verdict == "fits" for r in comparison["rents"])
-    assert any(offer.hardware.slug == "rtx-4090" for offer in comparison["too_small"])
-    # No API price for Llama 3.3 70B? There is one in the seed: it is used directly.
+    assert any(offer.hardware.slug == "cc-24" for offer in comparison["too_small"])
+    # The model has an API price of its own: it is used directly.
     assert comparison["apis"] and not comparison["apis"][0].comparable
 
 
 def test_a_model_without_api_prices_borrows_the_nearest_size_and_says_so(client):
-    response, comparison = compare(client, purchase_usd="", hardware="rtx-3090")
+    ApiPrice.objects.create(
+        provider="Test API",
+        model=ModelFactory(slug="cc-7b", params_b=7.6),
+        input_usd_per_m="0.10",
+        output_usd_per_m="0.50",
+        checked_on=datetime.date(2026, 11, 1),
+        source_url="https://example.org/test-api-pricing",
+    )
+    response, comparison = compare(client, purchase_usd="")
     assert comparison["apis"]
     assert all(r.comparable for r in comparison["apis"])
     assert "a model of similar size" in response.content.decode()
@@ -161,14 +197,16 @@ def test_a_model_without_api_prices_borrows_the_nearest_size_and_says_so(client)
     "overrides,field,message",
     [
         ({"input_m": -1}, "Input tokens a month (millions)", "greater than or equal to 0"),
-        ({"hardware": "rtx-9999"}, "Hardware to buy", "We have no hardware called “rtx-9999”"),
-        ({"model": "sdxl-base-1.0"}, "Model", "does not generate tokens"),
-        ({"hardware": "h100-sxm", "purchase_usd": ""}, "Price (USD)", "We have no price"),
+        ({"hardware": "cc-9999"}, "Hardware to buy", "We have no hardware called “cc-9999”"),
+        ({"model": "cc-image"}, "Model", "does not generate tokens"),
+        ({"hardware": "cc-unpriced", "purchase_usd": ""}, "Price (USD)", "We have no price"),
         ({"quant": "AWQ 4-bit (g128)"}, "Quantization", "pick a GGUF quant"),
         ({"electricity": -0.1}, "Electricity (USD per kWh)", "greater than or equal to 0"),
     ],
 )
 def test_bad_input_gives_400_with_the_field_named(client, overrides, field, message):
+    ModelFactory(slug="cc-image", modality="image", params_b=2.6)
+    HardwareFactory(slug="cc-unpriced", launch_msrp_usd=None)
     response = client.get(URL, {**PARAMS, **overrides})
     assert response.status_code == 400
     body = response.content.decode()
@@ -209,10 +247,10 @@ def test_the_empty_form_shows_every_default_it_applies(client):
 
 
 def test_a_short_link_shows_the_defaults_and_the_hardware_figures_it_used(client):
-    response = client.get(URL, {"model": "llama-3.1-8b", "hardware": "rtx-4090"})
+    response = client.get(URL, {"model": "cc-8b", "hardware": "cc-card"})
     assert response.status_code == 200
     body = response.content.decode()
-    hardware = Hardware.objects.get(slug="rtx-4090")
+    hardware = Hardware.objects.get(slug="cc-card")
     assert 'name="hours_per_day" value="8.0"' in body
     assert f'placeholder="{hardware.price_usd:.0f}"' in body
     assert f'placeholder="{hardware.tdp_w}"' in body
@@ -222,7 +260,7 @@ def test_a_short_link_shows_the_defaults_and_the_hardware_figures_it_used(client
     assert data["load_watts"] == hardware.tdp_w
 
 
-def test_hours_a_day_drives_buying_and_renting_by_default(client, measured_4070):
+def test_hours_a_day_drives_buying_and_renting_by_default(client, measured):
     params = {k: v for k, v in PARAMS.items() if k != "pattern"}
     four = client.get(URL, {**params, "hours_per_day": 4}).context["comparison"]
     eight = client.get(URL, {**params, "hours_per_day": 8}).context["comparison"]
@@ -237,14 +275,14 @@ def test_hours_a_day_drives_buying_and_renting_by_default(client, measured_4070)
     assert four["summary"].startswith("Used 4 hours a day for 3 years")
 
 
-def test_renting_only_while_generating_ignores_the_hours(client, measured_4070):
+def test_renting_only_while_generating_ignores_the_hours(client, measured):
     four = client.get(URL, {**PARAMS, "hours_per_day": 4}).context["comparison"]
     eight = client.get(URL, {**PARAMS, "hours_per_day": 8}).context["comparison"]
     assert row(four["rents"], "Test Cloud").cost.monthly_usd == pytest.approx(15)
     assert row(eight["rents"], "Test Cloud").cost.monthly_usd == pytest.approx(15)
 
 
-def test_the_page_says_which_question_it_answers_and_answers_it(client, measured_4070):
+def test_the_page_says_which_question_it_answers_and_answers_it(client, measured):
     response, comparison = compare(client)
     body = response.content.decode()
     assert "This page answers one question:" in body
@@ -257,9 +295,7 @@ def test_the_page_says_which_question_it_answers_and_answers_it(client, measured
 
 
 @pytest.mark.parametrize("chart_key", ["chart", "narrow_chart"])
-def test_the_chart_axis_fits_its_lines_and_end_labels_do_not_overlap(
-    client, measured_4070, chart_key
-):
+def test_the_chart_axis_fits_its_lines_and_end_labels_do_not_overlap(client, measured, chart_key):
     _response, comparison = compare(client, years=5)
     chart = comparison[chart_key]
     top_tick = max(float(label.strip("$").replace(",", "")) for _y, label in chart.y_ticks)

@@ -9,11 +9,27 @@ from django.conf import settings
 from catalog.models import Hardware, Model, QuantFormat
 from editorial.models import BuyerGuide, GuidePick
 from tests.content_factories import reviewed
+from tests.factories import HardwareFactory, ModelFactory, mac
 
 pytestmark = pytest.mark.django_db
 
 
-def make_guide(slug="best-gpu-for-local-ai", picks=("rtx-3090", "rtx-4060-ti-16gb"), **fields):
+@pytest.fixture(autouse=True)
+def rows():
+    """The test's own cards (a 24 GB one at a $1,499 launch price, a 16 GB one, a 12 GB one,
+    a fourth card and a Mac) and two reference models."""
+    return {
+        "gd-big": HardwareFactory(slug="gd-big", memory_gb=24, launch_msrp_usd=Decimal("1499")),
+        "gd-mid": HardwareFactory(slug="gd-mid", memory_gb=16, launch_msrp_usd=Decimal("399")),
+        "gd-small": HardwareFactory(slug="gd-small", memory_gb=12),
+        "gd-fourth": HardwareFactory(slug="gd-fourth", memory_gb=24, backend="rocm"),
+        "gd-mac": mac(slug="gd-mac"),
+        "gd-8b": ModelFactory(slug="gd-8b"),
+        "gd-14b": ModelFactory(slug="gd-14b", params_b=14.8, layers=48, hidden_size=5120),
+    }
+
+
+def make_guide(slug="best-gpu-for-local-ai", picks=("gd-big", "gd-mid"), **fields):
     """A guide of our own, replacing any seeded guide with the same slug."""
     BuyerGuide.objects.filter(slug=slug).delete()
     values = {
@@ -25,7 +41,7 @@ def make_guide(slug="best-gpu-for-local-ai", picks=("rtx-3090", "rtx-4060-ti-16g
         **fields,
     }
     guide = BuyerGuide.objects.create(slug=slug, **values)
-    guide.reference_models.set(Model.objects.filter(slug__in=["llama-3.1-8b", "qwen3-14b"]))
+    guide.reference_models.set(Model.objects.filter(slug__in=["gd-8b", "gd-14b"]))
     for order, hardware in enumerate(picks):
         GuidePick.objects.create(
             guide=guide,
@@ -40,7 +56,7 @@ def make_guide(slug="best-gpu-for-local-ai", picks=("rtx-3090", "rtx-4060-ti-16g
 def test_guide_list_shows_every_published_guide_with_its_date_and_reviewer(client):
     BuyerGuide.objects.all().delete()
     make_guide()
-    make_guide(slug="test-budget-gpu", title="Test budget GPU", picks=("rtx-3060-12gb",))
+    make_guide(slug="test-budget-gpu", title="Test budget GPU", picks=("gd-small",))
     make_guide(slug="test-draft-guide", title="A draft guide", status=BuyerGuide.Status.DRAFT)
     response = client.get("/guides/")
     body = response.content.decode()
@@ -57,13 +73,13 @@ def test_pick_table_renders_live_catalog_numbers_beside_the_verdict(client):
     response = client.get(guide.get_absolute_url())
     body = response.content.decode()
     assert response.status_code == 200
-    assert "$1,499" in body and "launch MSRP" in body  # RTX 3090 launch price
+    assert "$1,499" in body and "launch MSRP" in body  # gd-big's launch price
     assert "24 GB" in body
-    assert "Our verdict on the <strong>rtx-3090</strong>: 24 GB of memory" in body
+    assert "Our verdict on the <strong>gd-big</strong>: 24 GB of memory" in body
     rows = response.context["rows"]
-    assert [row.hardware.slug for row in rows] == ["rtx-3090", "rtx-4060-ti-16gb"]
+    assert [row.hardware.slug for row in rows] == ["gd-big", "gd-mid"]
     for row in rows:
-        assert [model.slug for model, _result in row.cells] == ["llama-3.1-8b", "qwen3-14b"]
+        assert [model.slug for model, _result in row.cells] == ["gd-8b", "gd-14b"]
         for _model, result in row.cells:
             assert result.decode.basis in {"measured", "community", "scaled", "estimated"}
     assert "Reviewed by" in body and "Updated " in body
@@ -72,16 +88,16 @@ def test_pick_table_renders_live_catalog_numbers_beside_the_verdict(client):
 def test_guides_show_the_new_price_after_an_editor_changes_one(client):
     guide = make_guide()
     assert "$1,499" in client.get(guide.get_absolute_url()).content.decode()
-    hardware = Hardware.objects.get(slug="rtx-3090")
+    hardware = Hardware.objects.get(slug="gd-big")
     hardware.street_price_usd = Decimal("749.00")
     hardware.street_price_date = datetime.date(2026, 11, 20)
-    hardware.street_price_source_url = "https://example.org/rtx-3090-listing"
+    hardware.street_price_source_url = "https://example.org/gd-big-listing"
     hardware.save()
     for url in (guide.get_absolute_url(), "/best-gpu/"):
         body = client.get(url).content.decode()
         assert "$749" in body and "$1,499" not in body
         assert "street price, 20 Nov 2026" in body
-        assert "https://example.org/rtx-3090-listing" in body
+        assert "https://example.org/gd-big-listing" in body
 
 
 def test_a_saved_price_change_replaces_the_cached_guide_at_once(client):
@@ -89,7 +105,7 @@ def test_a_saved_price_change_replaces_the_cached_guide_at_once(client):
     url = guide.get_absolute_url()
     assert client.get(url)["X-Page-Cache"] == "miss"
     assert client.get(url)["X-Page-Cache"] == "hit"
-    hardware = Hardware.objects.get(slug="rtx-4060-ti-16gb")
+    hardware = Hardware.objects.get(slug="gd-mid")
     hardware.launch_msrp_usd = Decimal("459.00")
     hardware.save()
     response = client.get(url)
@@ -126,7 +142,7 @@ def test_unknown_and_draft_guides_are_404_for_visitors_but_editors_can_preview(
 
 
 def test_guide_page_queries_are_fetched_up_front(client, django_assert_max_num_queries):
-    guide = make_guide(picks=("rtx-3090", "rtx-4060-ti-16gb", "rx-7900-xtx", "apple-m4-max-40c"))
+    guide = make_guide(picks=("gd-big", "gd-mid", "gd-fourth", "gd-mac"))
     client.get(guide.get_absolute_url())  # builds the catalog snapshot and the calibration
     with django_assert_max_num_queries(6):
         response = client.get(guide.get_absolute_url() + "?again=1")
@@ -137,9 +153,8 @@ def test_guide_picks_show_fresh_affiliate_offers(client):
     import datetime
 
     from catalog.models import Offer
-    from editorial.models import BuyerGuide
 
-    guide = BuyerGuide.objects.filter(picks__isnull=False).first()
+    guide = make_guide()
     hardware = guide.picks.first().hardware
     Offer.objects.create(
         hardware=hardware,
