@@ -7,8 +7,28 @@ import pytest
 
 from catalog.models import Benchmark
 from catalog.templatetags.memory import gib, sold_memory
+from tests.factories import BenchmarkFactory, HardwareFactory, ModelFactory, QuantFormatFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def measured_card():
+    """A 24 GB card of the test's own with runs in three setups: three single-card runs of one
+    (builds b4000-b4002), one of another, and a two-card run on an older build."""
+    card = HardwareFactory(slug="hp-card", name="HP Card 24")
+    model, other = ModelFactory(name="HP Model 8B"), ModelFactory(name="HP Model 14B")
+    q4 = QuantFormatFactory(name="Q4_K_M")
+    for build, decode in (("b4000", 101.2), ("b4001", 99.4), ("b4002", 120.0)):
+        BenchmarkFactory(
+            hardware=card, model=model, quant=q4, runtime_version=build, decode_tok_s=decode
+        )
+    BenchmarkFactory(hardware=card, model=other, quant=q4, decode_tok_s=61.0)
+    BenchmarkFactory(
+        hardware=card, model=model, quant=q4, gpu_count=2, runtime_version="b3900",
+        context_tokens=512, decode_tok_s=95.0,
+    )  # fmt: skip
+    return card
 
 
 def measured_section(client, slug):
@@ -17,10 +37,10 @@ def measured_section(client, slug):
 
 
 def test_measured_table_names_gpu_count_runtime_version_and_backend(client):
-    section = measured_section(client, "rtx-3090")
-    runs = Benchmark.objects.published().filter(hardware__slug="rtx-3090")
+    section = measured_section(client, "hp-card")
+    runs = Benchmark.objects.published().filter(hardware__slug="hp-card")
     multi = runs.filter(gpu_count__gt=1).order_by("-gpu_count").first()
-    assert multi is not None, "the seeded catalog has a multi-GPU run on the RTX 3090"
+    assert multi is not None, "the test's card has a two-card run"
     assert f"{multi.gpu_count} cards" in section
     assert f"({multi.runtime_version})" in section
     # A blank backend is the card's usual one, and the table says so.
@@ -29,8 +49,8 @@ def test_measured_table_names_gpu_count_runtime_version_and_backend(client):
 
 
 def test_runs_of_one_setup_are_grouped_under_one_heading(client):
-    section = measured_section(client, "rtx-3090")
-    runs = Benchmark.objects.published().filter(hardware__slug="rtx-3090")
+    section = measured_section(client, "hp-card")
+    runs = Benchmark.objects.published().filter(hardware__slug="hp-card")
     setups = {(b.model.name, b.quant.name, b.context_tokens) for b in runs}
     headings = re.findall(r'<tr class="group-row">', section)
     assert len(headings) == len(setups) < runs.count()
@@ -43,13 +63,13 @@ def test_runs_of_one_setup_are_grouped_under_one_heading(client):
 
 
 def test_chart_draws_the_single_card_runs_of_the_table_and_says_so(client):
-    section = measured_section(client, "rtx-3090")
+    section = measured_section(client, "hp-card")
     wide = section.split("chart-wide", 1)[1].split("</svg>", 1)[0]
     single = Benchmark.objects.published().filter(
-        hardware__slug="rtx-3090", gpu_count=1, decode_tok_s__isnull=False
+        hardware__slug="hp-card", gpu_count=1, decode_tok_s__isnull=False
     )
     assert wide.count('<rect class="bar') == single.count() > 0
-    assert "Decode speed measured on one GeForce RTX 3090" in section
+    assert "Decode speed measured on one HP Card 24" in section
     assert "runs on other numbers of cards are in the table only" in section
     values = re.findall(r"<title>[^<]*: ([\d.,]+) tokens/s</title>", wide)
     shown = [
@@ -67,9 +87,9 @@ def test_memory_is_shown_in_the_units_it_is_sold_in():
 
 
 def test_pages_say_which_memory_unit_they_use(client):
-    hardware = client.get("/hardware/rtx-3090/").content.decode()
+    hardware = client.get("/hardware/hp-card/").content.decode()
     assert re.search(r"24 GB <span class=\"muted\">\(24 <abbr[^>]*>GiB</abbr>\)", hardware)
-    model = client.get("/models/llama-3.1-8b/").content.decode()
+    model = client.get(ModelFactory().get_absolute_url()).content.decode()
     assert "Memory in <abbr" in model and "a card sold as 24 GB holds 24 GiB" in model
 
 

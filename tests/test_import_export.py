@@ -6,14 +6,26 @@ from tablib import Dataset
 from catalog.loaders import DATA_DIR
 from catalog.models import Hardware
 from catalog.resources import HardwareResource
+from tests.factories import HardwareFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
 
 # The columns of catalog/data/hardware.csv (any subset of them imports).
 HEADER = "slug,name,vendor,kind,memory_gb,bandwidth_gb_s,backend,source\n"
-GOOD_NEW = "test-import-card,Import Card,NVIDIA,discrete_gpu,16,500,cuda,https://example.com/a\n"
-GOOD_UPDATE = "rtx-4090,GeForce RTX 4090,NVIDIA,discrete_gpu,24,1111,cuda,https://example.com/b\n"
-BAD = "bad-card,Bad Card,NVIDIA,discrete_gpu,-4,500,cuda,https://example.com/c\n"
+GOOD_NEW = (
+    "test-import-card,Import Card,Test Vendor,discrete_gpu,16,500,cuda,https://example.com/a\n"
+)
+GOOD_UPDATE = (
+    "imp-card,Import Card Two,Test Vendor,discrete_gpu,24,1111,cuda,https://example.com/b\n"
+)
+BAD = "bad-card,Bad Card,Test Vendor,discrete_gpu,-4,500,cuda,https://example.com/c\n"
+
+
+@pytest.fixture(autouse=True)
+def own_card():
+    """The vendor the rows above name, and the card GOOD_UPDATE changes (1,000 GB/s)."""
+    VendorFactory()
+    return HardwareFactory(slug="imp-card", name="Import Card Two")
 
 
 def run_import(text, dry_run):
@@ -40,8 +52,8 @@ def test_valid_import_creates_and_updates_by_slug():
     result = run_import(HEADER + GOOD_NEW + GOOD_UPDATE, dry_run=False)
     assert not result.has_errors() and not result.has_validation_errors()
     assert Hardware.objects.get(slug="test-import-card").memory_gb == 16
-    assert Hardware.objects.get(slug="rtx-4090").bandwidth_gb_s == 1111
-    assert Hardware.objects.filter(slug="rtx-4090").count() == 1
+    assert Hardware.objects.get(slug="imp-card").bandwidth_gb_s == 1111
+    assert Hardware.objects.filter(slug="imp-card").count() == 1
 
 
 def test_admin_import_preview_shows_errors_to_the_editor(editor_client):
@@ -64,4 +76,4 @@ def test_admin_import_preview_shows_errors_to_the_editor(editor_client):
 def test_export_csv_contains_the_catalog(editor_client):
     csv_text = HardwareResource().export().csv
     assert csv_text.splitlines()[0] == (DATA_DIR / "hardware.csv").read_text().splitlines()[0]
-    assert "rtx-4090,GeForce RTX 4090,NVIDIA," in csv_text
+    assert "imp-card,Import Card Two,Test Vendor," in csv_text

@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 
 from tests import content_factories as make
+from tests.factories import HardwareFactory
 
 pytestmark = pytest.mark.django_db
 postgres_only = pytest.mark.skipif(
@@ -88,12 +89,13 @@ def snippet_of(html, title):
 
 
 def test_snippets_show_the_text_a_reader_sees(client):
+    HardwareFactory(slug="snippet-card", memory_gb=24)
     make.article(
         slug="plain-snippet",
         title="Snippet hygiene",
         summary="",
         body=(
-            "## Zebrafinch heading\n\nA **zebrafinch** runs on {{hw:rtx-4090.memory_gb}} with "
+            "## Zebrafinch heading\n\nA **zebrafinch** runs on {{hw:snippet-card.memory_gb}} with "
             "[the Q4_K_M file](https://example.org/x.gguf) and `--ctx-size 4096`."
         ),
     )
@@ -199,8 +201,6 @@ def test_the_entry_titled_with_the_typed_words_leads(client):
 
 
 def test_a_card_is_described_by_its_specs_not_its_editors_notes(client):
-    from tests.factories import HardwareFactory
-
     HardwareFactory(
         name="Capybara X1",
         slug="capybara-x1",

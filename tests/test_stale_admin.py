@@ -5,8 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from catalog.models import Benchmark, Hardware, Model, PricePoint
-from editorial.models import PulseEntry
+from catalog.models import Benchmark, Model, PricePoint
+from tests.content_factories import pulse
+from tests.factories import BenchmarkFactory, HardwareFactory, ModelFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,15 +40,9 @@ def test_admin_index_links_to_the_stale_list(editor_client):
 
 
 def test_content_past_its_review_date_is_listed_with_its_edit_link(editor_client):
-    old = PulseEntry.objects.order_by("pk").first()
-    old.reviewed_on = days_ago(400)
-    old.save()
-    never = PulseEntry.objects.exclude(pk=old.pk).order_by("pk").first()
-    never.reviewed_on = None
-    never.save()
-    current = PulseEntry.objects.exclude(pk__in=[old.pk, never.pk]).order_by("pk").first()
-    current.reviewed_on = days_ago(10)
-    current.save()
+    old = pulse(slug="stale-old", reviewed_on=days_ago(400))
+    never = pulse(slug="stale-never", reviewed_on=None)
+    current = pulse(slug="stale-current", reviewed_on=days_ago(10))
 
     html = section(editor_client.get(URL).content.decode(), "Content past its review date")
     assert f"/admin/editorial/pulseentry/{old.pk}/change/" in html
@@ -58,7 +53,7 @@ def test_content_past_its_review_date_is_listed_with_its_edit_link(editor_client
 
 
 def test_only_the_newest_price_of_each_condition_counts_and_only_when_stale(editor_client):
-    hardware = Hardware.objects.get(slug="rtx-3090")
+    hardware = HardwareFactory(name="Stale Card 24")
     source = "https://example.org/listing"
     superseded = PricePoint.objects.create(
         hardware=hardware,
@@ -86,30 +81,25 @@ def test_only_the_newest_price_of_each_condition_counts_and_only_when_stale(edit
     )
     html = section(editor_client.get(URL).content.decode(), "Prices past freshness")
     assert f"/admin/catalog/pricepoint/{stale_new.pk}/change/" in html
-    assert "GeForce RTX 3090 · new at Shop" in html and "$1,499 seen" in html
+    assert "Stale Card 24 · new at Shop" in html and "$1,499 seen" in html
     assert f"/admin/catalog/pricepoint/{superseded.pk}/change/" not in html
     assert f"/admin/catalog/pricepoint/{fresh_used.pk}/change/" not in html
 
 
 def test_a_stale_or_undated_street_price_is_listed(editor_client):
-    Hardware.objects.filter(slug="rtx-4090").update(
-        street_price_usd=1899, street_price_date=days_ago(120)
-    )
-    Hardware.objects.filter(slug="rtx-4080").update(street_price_usd=999, street_price_date=None)
-    Hardware.objects.filter(slug="rtx-4070").update(
-        street_price_usd=549, street_price_date=days_ago(3)
-    )
+    HardwareFactory(name="Stale Old Street", street_price_usd=1899, street_price_date=days_ago(120))
+    HardwareFactory(name="Stale Undated Street", street_price_usd=999, street_price_date=None)
+    HardwareFactory(name="Stale Fresh Street", street_price_usd=549, street_price_date=days_ago(3))
     html = section(editor_client.get(URL).content.decode(), "Prices past freshness")
-    assert "GeForce RTX 4090" in html and "$1,899" in html
-    assert "GeForce RTX 4080" in html and "undated" in html
-    assert "GeForce RTX 4070<" not in html
+    assert "Stale Old Street" in html and "$1,899" in html
+    assert "Stale Undated Street" in html and "undated" in html
+    assert "Stale Fresh Street<" not in html
 
 
 def test_models_without_a_verified_measurement_are_listed(editor_client):
+    unmeasured = ModelFactory(name="Stale Unmeasured")
+    benchmark = BenchmarkFactory(model=ModelFactory(name="Stale Measured"), verified=True)
     measured = Benchmark.objects.verified().values_list("model_id", flat=True)
-    unmeasured = Model.objects.published().exclude(pk__in=measured).order_by("name").first()
-    assert unmeasured is not None
-    benchmark = Benchmark.objects.verified().select_related("model").first()
     html = section(editor_client.get(URL).content.decode(), "Models with no measurement")
     assert f"/admin/catalog/model/{unmeasured.pk}/change/" in html
     assert f"/admin/catalog/model/{benchmark.model.pk}/change/" not in html
