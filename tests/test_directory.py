@@ -134,13 +134,18 @@ def test_tools_filter_by_os_and_backend(client):
 
 
 def test_benchmark_filters_sort_csv_and_chart(client):
-    query = {"hardware": "rtx-4090", "quant": "Q4_K_M", "sort": "decode"}
+    card, q4 = HardwareFactory(slug="dir-bench"), QuantFormatFactory(name="Q4_K_M")
+    for decode in (80.5, 120.25, None):
+        BenchmarkFactory(hardware=card, quant=q4, decode_tok_s=decode)
+    BenchmarkFactory(hardware=card, quant=QuantFormatFactory(name="Q8_0"))  # filtered out
+    query = {"hardware": "dir-bench", "quant": "Q4_K_M", "sort": "decode"}
     html = client.get("/benchmarks/", query).content.decode()
     expected = list(
-        Benchmark.objects.filter(hardware__slug="rtx-4090", quant__name="Q4_K_M").order_by(
+        Benchmark.objects.filter(hardware__slug="dir-bench", quant__name="Q4_K_M").order_by(
             "-decode_tok_s"
         )
     )
+    assert len(expected) == 3
     assert f"{len(expected)} measurements" in html
     wide_chart = html.split("chart-wide", 1)[1].split("</svg>", 1)[0]
     assert wide_chart.count('<rect class="bar') == len([b for b in expected if b.decode_tok_s])
@@ -151,7 +156,7 @@ def test_benchmark_filters_sort_csv_and_chart(client):
     assert [float(r["decode_tok_s"]) for r in rows if r["decode_tok_s"]] == [
         b.decode_tok_s for b in expected if b.decode_tok_s
     ]
-    assert {r["hardware"] for r in rows} == {"rtx-4090"}
+    assert {r["hardware"] for r in rows} == {"dir-bench"}
 
 
 def rows_in_csv(client, query):
@@ -267,8 +272,12 @@ def test_long_chart_labels_keep_the_parts_that_tell_bars_apart(client):
     assert short.startswith("Apple M3 Max") and "…" in short
     assert fit_label("RTX 4090", 390) == "RTX 4090"
 
-    html = client.get("/benchmarks/", {"hardware": "apple-m3-max-40c"}).content.decode()
-    rows = Benchmark.objects.filter(hardware__slug="apple-m3-max-40c").exclude(decode_tok_s=None)
+    card = HardwareFactory(slug="dir-long", name="Testmax Ultra (16-core CPU / 40-core GPU)")
+    model = ModelFactory(name="Test Lab Chat Model 8B Instruct")
+    for context in (512, 4096, 16384):
+        BenchmarkFactory(hardware=card, model=model, context_tokens=context)
+    html = client.get("/benchmarks/", {"hardware": "dir-long"}).content.decode()
+    rows = Benchmark.objects.filter(hardware__slug="dir-long").exclude(decode_tok_s=None)
     texts = re.findall(r'<text x="\d+" y="[\d.]+" text-anchor="end">([^<]+)</text>', html)
     labels = [text for text in texts if " · " in text]  # not the axis unit
     assert len(labels) == rows.count() > 0
@@ -277,31 +286,38 @@ def test_long_chart_labels_keep_the_parts_that_tell_bars_apart(client):
     )
 
 
+@pytest.fixture
+def compared_cards():
+    """Five cards of the test's own; dir-a has the most bandwidth of dir-a and dir-b."""
+    for slug, bandwidth in [("a", 1008), ("b", 936), ("c", 1792), ("d", 960), ("e", 864)]:
+        HardwareFactory(slug=f"dir-{slug}", bandwidth_gb_s=bandwidth)
+
+
 @pytest.mark.parametrize(
     "query,compared,notice",
     [
-        ("rtx-4090", 1, "Add at least two"),
-        ("rtx-4090,rtx-3090", 2, None),
-        ("rtx-4090,rtx-3090,rtx-5090,rx-7900-xtx", 4, None),
-        ("rtx-4090,rtx-3090,rtx-5090,rx-7900-xtx,l40s", 4, "up to 4 at once"),
-        ("rtx-4090,nonsense-gpu,rtx-3090", 2, "Not in the catalog, so left out: nonsense-gpu"),
+        ("dir-a", 1, "Add at least two"),
+        ("dir-a,dir-b", 2, None),
+        ("dir-a,dir-b,dir-c,dir-d", 4, None),
+        ("dir-a,dir-b,dir-c,dir-d,dir-e", 4, "up to 4 at once"),
+        ("dir-a,nonsense-gpu,dir-b", 2, "Not in the catalog, so left out: nonsense-gpu"),
     ],
 )
-def test_compare_handles_counts_and_unknown_items(client, query, compared, notice):
+def test_compare_handles_counts_and_unknown_items(client, compared_cards, query, compared, notice):
     html = client.get("/compare/", {"hw": query}).content.decode()
     assert html.count('aria-label="Remove ') == compared
     if notice:
         assert notice in html
 
 
-def test_compare_marks_best_value_not_by_colour_alone(client):
-    html = client.get("/compare/", {"hw": "rtx-4090,rtx-3090"}).content.decode()
+def test_compare_marks_best_value_not_by_colour_alone(client, compared_cards):
+    html = client.get("/compare/", {"hw": "dir-a,dir-b"}).content.decode()
     row = html.split('<th scope="row">Bandwidth</th>')[1].split("</tr>")[0]
     assert '<td class="num best">1,008 GB/s<span class="visually-hidden"> (best)</span>' in row
     assert "<svg" in html and "Decode speed at Q4_K_M" in html
 
 
-def test_compare_add_and_remove_links_keep_the_url_shareable(client):
-    html = client.get("/compare/", {"hw": ["rtx-4090,rtx-3090", "rtx-5090"]}).content.decode()
+def test_compare_add_and_remove_links_keep_the_url_shareable(client, compared_cards):
+    html = client.get("/compare/", {"hw": ["dir-a,dir-b", "dir-c"]}).content.decode()
     assert html.count('aria-label="Remove ') == 3
-    assert "/compare/?hw=rtx-3090,rtx-5090" in html
+    assert "/compare/?hw=dir-b,dir-c" in html
