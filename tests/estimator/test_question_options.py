@@ -6,8 +6,29 @@ import pytest
 from catalog.models import Hardware, Model, QuantFormat
 from estimator import bridge
 from estimator.compatibility import option_conflicts, usual_backend
+from tests.factories import (
+    BenchmarkFactory,
+    HardwareFactory,
+    ModelFactory,
+    large_model,
+    mac,
+    moe_model,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def rows():
+    """The test's own two 24 GB CUDA cards, a Mac, and 8B, 70B and mixture-of-experts models."""
+    return {
+        "card": HardwareFactory(slug="qo-card"),
+        "card_b": HardwareFactory(slug="qo-card-b"),
+        "mac": mac(slug="qo-mac"),
+        "8b": ModelFactory(slug="qo-8b"),
+        "70b": large_model(slug="qo-70b"),
+        "moe": moe_model(slug="qo-moe"),
+    }
 
 
 @pytest.fixture
@@ -15,7 +36,7 @@ def q4():
     return QuantFormat.objects.get(name="Q4_K_M")
 
 
-def _question(hardware="rtx-4090", model="llama-3.1-8b", quant=None, **options):
+def _question(hardware="qo-card", model="qo-8b", quant=None, **options):
     quant = quant or QuantFormat.objects.get(name="Q4_K_M")
     return bridge.Question(
         Model.objects.get(slug=model), quant, Hardware.objects.get(slug=hardware), **options
@@ -36,15 +57,14 @@ def test_a_backend_the_hardware_lacks_is_refused_with_its_backends():
         _question(backend="metal")
 
 
-def test_a_chosen_backend_reaches_the_engine_and_the_api_inputs():
-    hardware = Hardware.objects.get(slug="rtx-4090")
+def test_a_chosen_backend_reaches_the_engine_and_the_api_inputs(rows):
+    hardware, model = rows["card"], rows["8b"]
     hardware.backends = ["cuda", "vulkan"]
-    question = bridge.Question(
-        Model.objects.get(slug="llama-3.1-8b"),
-        QuantFormat.objects.get(name="Q4_K_M"),
-        hardware,
-        backend="vulkan",
-    )
+    hardware.save()
+    quant = QuantFormat.objects.get(name="Q4_K_M")
+    BenchmarkFactory(hardware=hardware, model=model, quant=quant, backend="cuda")
+    assert bridge.answer(bridge.Question(model, quant, hardware)).decode.basis == "measured"
+    question = bridge.Question(model, quant, hardware, backend="vulkan")
     answer = bridge.answer(question)
     assert answer.request.hardware.backend == "vulkan"
     assert answer.as_dict()["inputs"]["backend"] == "vulkan"
@@ -80,7 +100,7 @@ def test_depth_slows_decode_and_must_leave_room_for_the_prompt():
 
 
 def test_offload_and_split_mode_reach_the_engine():
-    request = _question(model="qwen3-30b-a3b", offload="experts").request()
+    request = _question(model="qo-moe", offload="experts").request()
     assert request.offload == "experts"
     request = _question(gpu_count=2, split_mode="tensor").request()
     assert request.split_mode == "tensor"
@@ -106,30 +126,27 @@ def test_conflicts_name_the_field_to_change():
     assert {c.field for c in found} == {"offload", "split_mode"}
 
 
-def test_mixed_gpus_place_layers_on_both_cards():
-    rtx_3090 = Hardware.objects.get(slug="rtx-3090")
-    question = _question(model="llama-3.1-70b", other_gpus=((rtx_3090, 1),))
+def test_mixed_gpus_place_layers_on_both_cards(rows):
+    question = _question(model="qo-70b", other_gpus=((rows["card_b"], 1),))
     answer = bridge.answer(question)
     cards = answer.request.hardware.cards()
-    assert [card.name for card in cards] == ["rtx-4090", "rtx-3090"]
-    # 70B at Q4_K_M (~42 GB) fits 24 + 24 GB; alone on the 4090 it would not.
+    assert [card.name for card in cards] == ["qo-card", "qo-card-b"]
+    # 70B at Q4_K_M (~42 GB) fits 24 + 24 GB; alone on one card it would not.
     assert answer.verdict == "fits"
-    assert bridge.answer(_question(model="llama-3.1-70b")).verdict != "fits"
-    assert "gpus=rtx-4090%3A1%2Crtx-3090%3A1" in question.query
+    assert bridge.answer(_question(model="qo-70b")).verdict != "fits"
+    assert "gpus=qo-card%3A1%2Cqo-card-b%3A1" in question.query
     assert answer.as_dict()["inputs"]["gpus"] == [
-        {"hardware": "rtx-4090", "count": 1},
-        {"hardware": "rtx-3090", "count": 1},
+        {"hardware": "qo-card", "count": 1},
+        {"hardware": "qo-card-b", "count": 1},
     ]
     assert answer.decode.basis == "estimated"
 
 
-def test_a_mac_cannot_take_a_second_gpu():
-    mac = Hardware.objects.get(slug="apple-m2-max")
-    rtx_3090 = Hardware.objects.get(slug="rtx-3090")
+def test_a_mac_cannot_take_a_second_gpu(rows):
     with pytest.raises(ValueError, match="Only discrete or data-centre GPUs"):
         bridge.Question(
-            Model.objects.get(slug="llama-3.1-8b"),
+            rows["8b"],
             QuantFormat.objects.get(name="Q4_K_M"),
-            mac,
-            other_gpus=((rtx_3090, 1),),
+            rows["mac"],
+            other_gpus=((rows["card_b"], 1),),
         )
