@@ -1,5 +1,6 @@
 """Per-OS install and run commands on the tool pages, their data and their admin."""
 
+import csv
 import html
 import re
 import shutil
@@ -10,8 +11,35 @@ from django.urls import reverse
 
 from catalog.loaders import DATA_DIR
 from catalog.models import OperatingSystem, Runtime, RuntimeInstall
+from tests.factories import RuntimeFactory, RuntimeInstallFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tools():
+    """Two tools of the test's own: one for Linux, macOS and Windows with two Linux routes and a
+    Windows release package (a download plus a command), one for Linux only."""
+    everywhere = RuntimeFactory(
+        slug="ri-everywhere", name="RI Everywhere", operating_systems=["linux", "macos", "windows"]
+    )
+    for os_name, method in [("linux", "Script"), ("linux", "Homebrew"), ("macos", "Homebrew")]:
+        RuntimeInstallFactory(runtime=everywhere, os=os_name, method=method)
+    RuntimeInstallFactory(
+        runtime=everywhere,
+        os="windows",
+        method="Release package",
+        download_url="https://example.org/ri-everywhere/release.zip",
+        install_command="Expand-Archive release.zip",
+    )
+    linux_only = RuntimeFactory(
+        slug="ri-linux",
+        name="RI Linux",
+        operating_systems=["linux"],
+        install_command="pip install ri-linux",
+    )
+    RuntimeInstallFactory(runtime=linux_only, os="linux", method="pip")
+    return {"everywhere": everywhere, "linux_only": linux_only}
 
 
 def install_sections(page):
@@ -21,17 +49,9 @@ def install_sections(page):
     return {label: body for _os, label, body in found}
 
 
-def test_every_tool_has_a_sourced_route_for_each_os_it_supports():
-    for runtime in Runtime.objects.published().prefetch_related("installs"):
-        for _os, label, routes in runtime.installs_by_os():
-            assert routes, f"{runtime.slug} has no {label} install route"
-            assert all(r.source_url.startswith("https://") for r in routes)
-            assert all(r.install_command or r.download_url for r in routes)
-
-
-def test_tool_page_shows_each_os_with_its_own_commands_and_source(client):
-    runtime = Runtime.objects.get(slug="llama-cpp")
-    page = client.get("/tools/llama-cpp/").content.decode()
+def test_tool_page_shows_each_os_with_its_own_commands_and_source(client, tools):
+    runtime = tools["everywhere"]
+    page = client.get("/tools/ri-everywhere/").content.decode()
     sections = install_sections(page)
     assert list(sections) == ["Linux", "macOS", "Windows"]
     for _os, label, routes in runtime.installs_by_os():
@@ -47,37 +67,37 @@ def test_tool_page_shows_each_os_with_its_own_commands_and_source(client):
     assert windows.first().install_command not in html.unescape(sections["Linux"])
 
 
-def test_a_linux_only_tool_shows_only_linux(client):
-    page = client.get("/tools/vllm/").content.decode()
+def test_a_linux_only_tool_shows_only_linux(client, tools):
+    page = client.get("/tools/ri-linux/").content.decode()
     assert list(install_sections(page)) == ["Linux"]
     assert "<dt>Operating systems</dt><dd>Linux</dd>" in page
-    page = client.get("/tools/llama-cpp/").content.decode()
+    page = client.get("/tools/ri-everywhere/").content.decode()
     assert "<dt>Operating systems</dt><dd>Linux, macOS, Windows</dd>" in page
 
 
-def test_tool_cards_show_the_chosen_os_route(client):
+def test_tool_cards_show_the_chosen_os_route(client, tools):
     page = client.get("/tools/", {"os": "windows"}).content.decode()
-    first = RuntimeInstall.objects.filter(runtime__slug="llama-cpp", os="windows").first()
+    first = RuntimeInstall.objects.filter(runtime__slug="ri-everywhere", os="windows").first()
     assert f"Install on Windows ({first.method}):" in page
     assert first.install_command and html.escape(first.install_command) in page
-    assert 'href="/tools/llama-cpp/#install-windows"' in page
+    assert 'href="/tools/ri-everywhere/#install-windows"' in page
     # A download-plus-command route shows both, in order.
-    package = RuntimeInstall.objects.get(runtime__slug="automatic1111", method="Release package")
-    card = page.split('href="/tools/automatic1111/"', 1)[1].split('class="card"', 1)[0]
+    package = RuntimeInstall.objects.get(runtime__slug="ri-everywhere", method="Release package")
+    card = page.split('href="/tools/ri-everywhere/"', 1)[1].split('class="card"', 1)[0]
     assert card.index(package.download_url) < card.index(package.install_command)
 
 
-def test_tools_are_listed_by_name_ignoring_case(client):
+def test_tools_are_listed_by_name_ignoring_case(client, tools):
     page = client.get("/tools/").content.decode()
     names = re.findall(r'<h3><a href="/tools/[^"]+/">([^<]+)</a></h3>', page)
     assert len(names) == Runtime.objects.published().count()
     assert names == sorted(names, key=str.casefold)
 
 
-def test_a_tool_without_recorded_routes_falls_back_to_general_commands(client):
-    runtime = Runtime.objects.get(slug="vllm")
+def test_a_tool_without_recorded_routes_falls_back_to_general_commands(client, tools):
+    runtime = tools["linux_only"]
     runtime.installs.all().delete()
-    page = client.get("/tools/vllm/").content.decode()
+    page = client.get("/tools/ri-linux/").content.decode()
     section = install_sections(page)["Linux"]
     assert runtime.install_command in html.unescape(section)
     assert "We have not yet recorded Linux-specific commands" in section
@@ -85,8 +105,16 @@ def test_a_tool_without_recorded_routes_falls_back_to_general_commands(client):
 
 @pytest.fixture
 def data_copy(tmp_path):
+    """A copy of the seed files with a Linux-only tool of the test's own (RI Linux) appended to
+    runtimes.csv, written like the file's first tool."""
     target = tmp_path / "data"
     shutil.copytree(DATA_DIR, target)
+    runtimes = target / "runtimes.csv"
+    with runtimes.open(newline="") as handle:
+        first = next(csv.DictReader(handle))
+    first.update(slug="ri-linux", name="RI Linux", os="linux", source="https://example.org/ri")
+    with runtimes.open("a", newline="") as handle:
+        csv.DictWriter(handle, fieldnames=list(first), lineterminator="\n").writerow(first)
     return target
 
 
@@ -94,12 +122,12 @@ def data_copy(tmp_path):
     "row,reason",
     [
         (
-            "vllm,windows,pip,pip install vllm,,vllm serve x,https://docs.vllm.ai/,",
-            "vLLM does not list 'windows' among its operating systems",
+            "ri-linux,windows,pip,pip install ri,,ri serve x,https://example.org/ri,",
+            "RI Linux does not list 'windows' among its operating systems",
         ),
-        ("vllm,linux,Nothing,,,vllm serve x,https://docs.vllm.ai/,", "needs 'install_command'"),
-        ("vllm,bsd,pip,pip install vllm,,,https://docs.vllm.ai/,", "'os' must be one of"),
-        ("vllm,linux,pip2,pip install vllm,,,not a url,", "not a URL"),
+        ("ri-linux,linux,Nothing,,,ri serve x,https://example.org/ri,", "needs 'install_command'"),
+        ("ri-linux,bsd,pip,pip install ri,,,https://example.org/ri,", "'os' must be one of"),
+        ("ri-linux,linux,pip2,pip install ri,,,not a url,", "not a URL"),
     ],
 )
 def test_bad_install_rows_are_refused_with_file_and_line(data_copy, row, reason):

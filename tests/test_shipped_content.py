@@ -3,7 +3,7 @@ resolves to a current value."""
 
 import pytest
 
-from catalog.models import Model
+from catalog.models import Model, Runtime
 from core.workflow import Publishable
 from editorial.models import (
     Article,
@@ -129,3 +129,11 @@ def test_every_use_case_preset_names_shipped_models_and_ranks_with_them(client, 
     choice = response.context["choice"]
     options = [*choice.shown, *choice.over_budget]
     assert options and {run.model.slug for o in options for run in o.runs} == set(slugs)
+
+
+def test_every_tool_has_a_sourced_route_for_each_os_it_supports():
+    for runtime in Runtime.objects.published().prefetch_related("installs"):
+        for _os, label, routes in runtime.installs_by_os():
+            assert routes, f"{runtime.slug} has no {label} install route"
+            assert all(r.source_url.startswith("https://") for r in routes)
+            assert all(r.install_command or r.download_url for r in routes)
