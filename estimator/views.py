@@ -78,19 +78,21 @@ def will_it_run(request):
     """GET form: both sides give the answer; hardware or model alone the list of what runs;
     nothing the empty form; bad input a 400 with inline errors."""
     form = EstimateForm(request.GET or None)
-    answer = listing = None
+    answer = listing = machine = None
     status = 200
     if form.is_bound:
         if not form.is_valid():
             status = 400
         elif form.mode == "answer":
             answer = bridge.answer(form.question())
+            machine = runs_on.machine_name(form.question_options())
         elif form.mode != "empty":
             listing = form.listing()
     context = {
         "form": form,
         "answer": answer,
         "listing": listing,
+        "machine": machine,  # as named: "2× GeForce RTX 4090", "Apple M2 · 16 GB"
         "runtimes": RUNTIMES,
         "sort_options": sort_options(form, listing),
         **_choices(request.GET.get("hardware", "")),
