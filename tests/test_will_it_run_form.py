@@ -101,3 +101,39 @@ def test_the_list_says_its_memory_is_in_gib(client, asked):
     assert "Memory (<abbr" in html and ">GiB</abbr>)" in html
     assert "in GiB (2³⁰ bytes)" in html
     assert "GB (10⁹ bytes)" not in html
+
+
+@pytest.mark.parametrize(
+    "query,machine",
+    [
+        ({"hardware": "test-mac-16gb"}, "Test Mac · 16 GB"),
+        ({"hardware": "test-card", "gpu_count": 2}, "2× Test Card"),
+        (
+            {"hardware": "custom", "memory_gb": 24, "bandwidth_gb_s": 900},
+            "Custom hardware (24 GB, 900 GB/s)",
+        ),
+    ],
+)
+def test_the_answer_names_the_machine_asked_about(client, query, machine):
+    HardwareFactory(
+        slug="test-mac",
+        name="Test Mac",
+        kind="apple_silicon",
+        memory_gb=32,
+        memory_options_gb=[16, 32],
+        backend="metal",
+    )
+    HardwareFactory(slug="test-card", name="Test Card")
+    model = ModelFactory(slug="test-answer-model", name="Answer Model 8B")
+    query = {"hardware_kind": "discrete_gpu", **query} if query["hardware"] == "custom" else query
+    html = client.get("/will-it-run/", {**query, "model": model.slug}).content.decode()
+    heading = re.search(r'<h2 id="result-h">([^<]*)</h2>', html).group(1)
+    assert heading.startswith(f"{machine} · Answer Model 8B ")
+
+
+def test_a_command_in_a_note_is_set_as_code(client, asked):
+    html = client.get(
+        "/will-it-run/", {"hardware": "wf-mac-16gb", "model": "wf-8b"}
+    ).content.decode()
+    assert "<code>sudo sysctl iogpu.wired_limit_mb=N</code>" in html
+    assert "`sudo sysctl" not in html
