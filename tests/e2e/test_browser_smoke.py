@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_home_page_renders_with_styles_and_htmx(site, page):
+def test_home_page_renders_with_styles_htmx_and_its_header(site, page):
     console_errors = []
     page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
     page.goto(site + "/")
@@ -16,12 +16,25 @@ def test_home_page_renders_with_styles_and_htmx(site, page):
     assert background != "rgba(0, 0, 0, 0)"
     assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
 
-
-def test_hardware_filter_swaps_results_and_updates_url(site, page):
-    page.goto(site + "/hardware/")
-    page.select_option("#id_kind", "apple_silicon")
-    page.wait_for_url(re.compile(r"kind=apple_silicon"))
-    expect(page.locator("#results")).not_to_contain_text("GeForce RTX 4090")
-    results = page.inner_text("#results")
-    assert "Apple M4 Max" in results
-    assert "GeForce" not in results
+    # The header: a favicon, a "Run check" call to action and the search, on one row on a
+    # desktop screen, and all of them on a phone's.
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    response = page.request.get(site + icon)
+    assert response.status == 200 and "svg" in response.headers["content-type"]
+    cta = page.locator("header .header-cta")
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        expect(cta).to_have_text("Run check")
+        expect(cta).to_be_visible()
+        expect(page.locator("#site-search")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    boxes = [
+        page.locator(selector).bounding_box()
+        for selector in (".brand", ".nav-main", "header .header-cta", "#site-search")
+    ]
+    centres = [box["y"] + box["height"] / 2 for box in boxes]
+    assert max(centres) - min(centres) < 12, boxes
+    cta.click()
+    page.wait_for_url(re.compile(r"/will-it-run/$"))
+    expect(page.locator("h1")).to_have_text("Will it run?")

@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from catalog.models import PricePoint
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -38,6 +40,30 @@ def test_choose_my_gpu_by_hand_gives_the_shared_links_options(site, page):
     assert page.inner_text("#results-h") == by_hand_heading
     assert option_rows(page) == by_hand
     assert "Tied with" not in page.inner_text("#results")
+
+    # Used cards allowed: a card with a dated used-market offer is ranked at that price, with
+    # its date and source, not at its launch price.
+    # (The cheapest card whose latest used offer undercuts its new price: the tool uses that.)
+    offer = min(
+        (
+            point
+            for point in PricePoint.objects.select_related("hardware").latest_used().values()
+            if point.hardware.price_usd and point.price_usd < point.hardware.price_usd
+        ),
+        key=lambda point: point.price_usd,
+    )
+    budget = int(offer.price_usd) + 100
+    page.fill("#id_budget", str(budget))
+    page.select_option("#id_preset", "chat-8b")
+    page.select_option("#id_condition", "used")
+    page.wait_for_url(re.compile(rf"budget={budget}.*condition=used"))
+    row = page.locator("#results table.gpu-options tbody tr").filter(
+        has=page.get_by_role("link", name=offer.hardware.name, exact=True)
+    )
+    price = row.locator(".opt-price")
+    expect(price).to_contain_text(f"${offer.price_usd:,.0f} used")
+    expect(price).to_contain_text(f"{offer.observed_on:%-d %b %Y}")
+    assert price.locator("a").get_attribute("href") == offer.source_url
 
 
 def test_choose_my_gpu_on_a_phone_is_one_card_per_option(site, phone_page):
