@@ -69,7 +69,11 @@ HARDWARE_SORTS = {
 
 class HardwareFilterForm(ForgivingForm):
     vendor = forms.ModelChoiceField(
-        queryset=Vendor.objects.all(), to_field_name="slug", required=False, label="Vendor"
+        queryset=Vendor.objects.all(),
+        to_field_name="slug",
+        required=False,
+        label="Vendor",
+        empty_label="Any",
     )
     kind = forms.ChoiceField(
         choices=choices_with_any(HardwareKind.choices), required=False, label="Kind"
@@ -85,7 +89,11 @@ class HardwareFilterForm(ForgivingForm):
     )
     runs_model = forms.CharField(required=False, max_length=80, label="Runs model")
     runs_quant = forms.ModelChoiceField(
-        queryset=QuantFormat.objects.all(), to_field_name="name", required=False, label="At quant"
+        queryset=QuantFormat.objects.all(),
+        to_field_name="name",
+        required=False,
+        label="At quant",
+        empty_label="Any",
     )
     sort = forms.ChoiceField(
         choices=[(key, label) for key, (label, _) in HARDWARE_SORTS.items()],

@@ -48,7 +48,7 @@ def sold_memory(marketed_gb):
 def memory_unit_note():
     return format_html(
         'Memory in <abbr title="{}">GiB</abbr> (2<sup>30</sup> bytes): memory is sold in these '
-        'units, so a card sold as 24 GB holds 24 GiB. <a href="/methodology/#memory">How memory '
-        "is worked out</a>.",
+        'units, so a card sold as 24 GB holds 24 GiB (<a href="/methodology/#units">more on '
+        'units</a>). <a href="/methodology/#memory">How memory is worked out</a>.',
         GIB_TITLE,
     )
