@@ -61,9 +61,16 @@ def load_catalog(data_dir: Path = DATA_DIR) -> CatalogData:
     hardware = {slug: hardware_from_row(row) for slug, row in hardware_rows.items()}
     models = {row["slug"]: model_from_row(row) for row in _rows(data_dir / "models.csv")}
     quants = {row["name"]: quant_from_row(row) for row in _rows(data_dir / "quant_formats.csv")}
+    # The published file size of a model at a quant beats params x bits, as in the app.
+    file_sizes = {
+        (row["model"], row["quant"]): int(row["size_bytes"])
+        for row in _rows(data_dir / "model_files.csv")
+    }
     measurements = [
-        measurement_from_row(row, hardware, models, quants)
+        measurement_from_row(row, hardware, models, quants, file_sizes)
         for row in _rows(data_dir / "benchmarks.csv")
+        if row["verified"].strip().lower() in ("yes", "true", "1")  # `calibrate` uses these
+        and models[row["model"]].modality == "text"
     ]
     return CatalogData(hardware_rows, hardware, models, quants, measurements)
 

@@ -20,6 +20,7 @@ import math
 from collections.abc import Hashable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from typing import NamedTuple
 
 from estimator.constants import (
     ERROR_QUANTILE_HIGH,
@@ -50,10 +51,12 @@ from estimator.speed import (
     DecodeFactors,
     DecodeFeatures,
     PrefillFactors,
-    attention_flops_per_token,
+    PromptWork,
     decode_features,
     decode_seconds,
     gpu_hops,
+    prefill_token_seconds,
+    prompt_work,
 )
 
 __all__ = ["Calibration", "GroupCalibration", "Measurement", "fit_calibration", "group_keys"]
@@ -169,6 +172,19 @@ def _widened(low: float, high: float, power: float) -> tuple[float, float]:
     return min(low, 1.0) ** power, max(high, 1.0) ** power
 
 
+class PrefillShape(NamedTuple):
+    """What every group's prefill shares, fitted on all measurements together: the powers of
+    TFLOPS and of bandwidth that prefill grows with, and the routed experts' extra time."""
+
+    compute_exponent: float = 1.0
+    bandwidth_exponent: float = 1.0
+    moe_slowdown: float = 0.0
+
+
+# Extra time per routed-expert FLOP tried when fitting it (0: experts run like dense weights).
+MOE_PREFILL_SLOWDOWN_GRID = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0)
+
+
 @dataclass(frozen=True)
 class Calibration:
     """Factors per group, fitted from `measurements` runs on `fitted_on` (ISO date)."""
@@ -183,7 +199,14 @@ class Calibration:
     # backend -> (decode, prefill) speed ratio of runs on that backend to the prediction of
     # their card class's usual-backend groups; applied when an answer falls back to those.
     backend_ratios: dict = field(default_factory=dict)
+    prefill_moe_slowdown: float = 0.0  # extra time per routed-expert FLOP in a prompt
     _by_key: dict = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def prefill_shape(self) -> PrefillShape:
+        return PrefillShape(
+            self.compute_exponent, self.bandwidth_exponent, self.prefill_moe_slowdown
+        )
 
     def __post_init__(self):
         object.__setattr__(self, "_by_key", {group.key: group for group in self.groups})
@@ -282,6 +305,7 @@ class Calibration:
             "compute_exponent": self.compute_exponent,
             "bandwidth_exponent": self.bandwidth_exponent,
             "moe_overhead": self.moe_overhead,
+            "prefill_moe_slowdown": self.prefill_moe_slowdown,
             "backend_ratios": {key: list(value) for key, value in self.backend_ratios.items()},
             "groups": [asdict(group) for group in self.groups],
         }
@@ -308,6 +332,7 @@ class Calibration:
             data.get("bandwidth_exponent", 1.0),
             data.get("moe_overhead", 0.0),
             {key: tuple(value) for key, value in data.get("backend_ratios", {}).items()},
+            data.get("prefill_moe_slowdown", 0.0),
         )
 
 
@@ -326,14 +351,12 @@ class MeasurementRow:
     decode_s: float | None  # measured seconds per generated token
     tflops: float | None  # tensor TFLOPS of the first card (None: unknown)
     bandwidth_gb_s: float
-    dense_flops: float  # per prompt token
-    attention_flops: float  # per prompt token
+    work: PromptWork  # per prompt token
     prefill_s: float | None
-    quantized: bool
 
     @property
     def attention_share(self) -> float:
-        return self.attention_flops / (self.dense_flops + self.attention_flops)
+        return self.work.attention_flops / self.work.total_flops
 
 
 def measured_placement(measurement: Measurement):
@@ -377,10 +400,8 @@ def measurement_row(measurement: Measurement) -> MeasurementRow:
         decode_s=1 / measurement.decode_tok_s if measurement.decode_tok_s else None,
         tflops=card.tensor_tflops if card else None,
         bandwidth_gb_s=bandwidth,
-        dense_flops=2 * model.active_b * 1e9,
-        attention_flops=attention_flops_per_token(model, measurement.prompt, measurement.depth),
+        work=prompt_work(model, measurement.quant, measurement.prompt, measurement.depth),
         prefill_s=1 / measurement.prefill_tok_s if measurement.prefill_tok_s else None,
-        quantized=measurement.quant.is_quantized,
     )
 
 
@@ -410,6 +431,14 @@ def _decode_factors(
     beta = relative_least_squares(features, targets)
     if not beta or beta[0] <= 0:
         return None
+    if beta[0] < 1:
+        # Faster than the memory's peak bandwidth is not physics: the other terms took time
+        # the weights need. Fix the weights at the peak rate and fit the rest.
+        left = [t - row[0] for row, t in zip(features, targets, strict=True)]
+        rest = relative_least_squares([row[1:] for row in features], left)
+        if rest is None or min(left) <= 0:
+            rest = [0.0] * (len(features[0]) - 1)
+        beta = [1.0, *rest]
     moe = beta[3] / beta[0] if own_moe else moe_default
     return DecodeFactors(1 / beta[0], beta[1] / beta[0], beta[2], moe)
 
@@ -439,116 +468,180 @@ def _global_decode(rows: list[MeasurementRow]) -> tuple[float, float]:
 # --- Prefill -----------------------------------------------------------------------------------
 
 
-def _scale(row: MeasurementRow, exponents: tuple[float, float], uses_tflops: bool) -> float:
+def _scale(row: MeasurementRow, shape, uses_tflops: bool) -> float:
     """The row's reference rate in FLOP/s at 100% of the fitted factor."""
-    compute_exponent, bandwidth_exponent = exponents
+    compute_exponent, bandwidth_exponent = shape[0], shape[1]
     if uses_tflops:
         return REF_TFLOPS * 1e12 * (row.tflops / REF_TFLOPS) ** compute_exponent
     ratio = row.bandwidth_gb_s / REF_BANDWIDTH_GB_S
     return REF_BANDWIDTH_GB_S * 1e9 * ratio**bandwidth_exponent
 
 
-def _prefill_fit(rows, exponents, uses_tflops):
-    """(factor, quantized slowdown, attention slowdown) for prefill seconds =
-    (dense x (1 + slowdown if quantized) + attention x (1 + attention slowdown)) / (factor x
-    scale), or None with too few rows."""
+def _prefill_columns(row, shape: PrefillShape, uses_tflops: bool, paths, own_attention):
+    """Linear features of a row's prefill seconds: the matrix work in the column of its weight
+    path (paths fitted apart; the others share the first), and attention when fitted apart."""
+    scale = _scale(row, shape, uses_tflops)
+    work = row.work
+    matrix = (work.dense_flops + work.expert_flops * (1 + shape.moe_slowdown)) / scale
+    attention = work.attention_flops / scale
+    column = paths.index(work.weights) if work.weights in paths else 0
+    columns = [0.0] * len(paths)
+    columns[column] = matrix if own_attention else matrix + attention
+    if own_attention:
+        columns.append(attention)
+    return columns
+
+
+# The matrix path a prompt's speed is stated against, and which measured path stands in for an
+# unmeasured one (BF16 and F16 run the same kind of 16-bit kernels).
+_REFERENCE_PATHS = ("f16", "bf16", "quantized")
+
+
+def _fitted_paths(rows) -> tuple[str, ...]:
+    """Weight paths with a rate of their own, the reference first: F16 when measured, else the
+    nearest measured path; a path needs MIN_MOE_MEASUREMENTS rows to be told apart."""
+    counts = {}
+    for r in rows:
+        counts[r.work.weights] = counts.get(r.work.weights, 0) + 1
+    enough = [path for path in _REFERENCE_PATHS if counts.get(path, 0) >= MIN_MOE_MEASUREMENTS]
+    return tuple(enough) or (_REFERENCE_PATHS[0],)
+
+
+def _prefill_fit(rows, shape: PrefillShape, uses_tflops: bool) -> PrefillFactors | None:
+    """Factors for prefill seconds = (matrix work x (1 + the weight path's slowdown) +
+    attention x (1 + attention slowdown)) / (factor x scale), or None with too few rows."""
     if len(rows) < MIN_GROUP_MEASUREMENTS:
         return None
     own_attention = max(r.attention_share for r in rows) >= _ATTENTION_SHARE_TO_FIT
-    features = []
-    for r in rows:
-        scale = _scale(r, exponents, uses_tflops)
-        dense, attention = r.dense_flops / scale, r.attention_flops / scale
-        quantized = dense if r.quantized else 0.0
-        if own_attention:
-            features.append([dense, quantized, attention])
-        else:
-            features.append([dense + attention, quantized])
+    paths = _fitted_paths(rows)
+    features = [_prefill_columns(r, shape, uses_tflops, paths, own_attention) for r in rows]
     beta = relative_least_squares(features, [r.prefill_s for r in rows])
-    if not beta or beta[0] <= 0:
+    if not beta or min(beta[: len(paths)]) <= 0:
         return None
-    attention_slowdown = beta[2] / beta[0] - 1 if own_attention else 0.0
-    return 1 / beta[0], beta[1] / beta[0], attention_slowdown
-
-
-def _prefill_factors(rows: list[MeasurementRow], exponents) -> PrefillFactors:
-    measured = [r for r in rows if r.prefill_s]
-    by_compute = _prefill_fit([r for r in measured if r.tflops], exponents, True)
-    by_bandwidth = _prefill_fit(measured, exponents, False)
-    chosen = by_compute or by_bandwidth or (None, 0.0, 0.0)
+    reference = beta[0]
+    slowdowns = {path: beta[i] / reference - 1 for i, path in enumerate(paths)}
+    if "f16" not in slowdowns:
+        # Unmeasured F16 runs at the reference path's rate; express the others against it.
+        slowdowns = {**slowdowns, paths[0]: 0.0}
+    factor = 1 / reference
     return PrefillFactors(
-        by_compute[0] if by_compute else None,
-        by_bandwidth[0] if by_bandwidth else None,
-        chosen[1],
-        chosen[2],
-        exponents[0],
-        exponents[1],
+        compute_efficiency=factor if uses_tflops else None,
+        flops_per_byte=None if uses_tflops else factor,
+        quantized_slowdown=slowdowns.get("quantized", 0.0),
+        attention_slowdown=beta[-1] / reference - 1 if own_attention else 0.0,
+        compute_exponent=shape.compute_exponent,
+        bandwidth_exponent=shape.bandwidth_exponent,
+        bf16_slowdown=slowdowns.get("bf16", 0.0),
+        moe_slowdown=shape.moe_slowdown,
     )
 
 
-def _prefill_error(rows: list[MeasurementRow], exponents, uses_tflops: bool) -> float:
-    """Summed squared log error of prefill fitted per most specific group, for one exponent."""
+def _prefill_factors(rows: list[MeasurementRow], shape: PrefillShape) -> PrefillFactors:
+    measured = [r for r in rows if r.prefill_s]
+    by_compute = _prefill_fit([r for r in measured if r.tflops], shape, True)
+    by_bandwidth = _prefill_fit(measured, shape, False)
+    chosen = by_compute or by_bandwidth or PrefillFactors(None, None)
+    return replace(
+        chosen,
+        compute_efficiency=by_compute.compute_efficiency if by_compute else None,
+        flops_per_byte=by_bandwidth.flops_per_byte if by_bandwidth else None,
+        compute_exponent=shape.compute_exponent,
+        bandwidth_exponent=shape.bandwidth_exponent,
+        moe_slowdown=shape.moe_slowdown,
+    )
+
+
+def _prefill_error(rows: list[MeasurementRow], shape: PrefillShape, uses_tflops: bool) -> float:
+    """Summed squared log error of prefill fitted per most specific group, for one shape."""
     total = 0.0
     for key in {r.prefill_keys[0] for r in rows}:
         members = [r for r in rows if r.prefill_keys[0] == key]
-        fit = _prefill_fit(members, exponents, uses_tflops)
-        if fit is None:
+        factors = _prefill_fit(members, shape, uses_tflops)
+        if factors is None:
             continue
-        factors = PrefillFactors(fit[0], fit[0], fit[1], fit[2])
         for r in members:
-            predicted = _row_prefill_s(r, factors, exponents, uses_tflops)
+            predicted = _row_prefill_s(r, factors, uses_tflops)
             total += math.log(predicted / r.prefill_s) ** 2
     return total
 
 
-def _fit_exponents(rows: list[MeasurementRow]) -> tuple[float, float]:
-    """The powers of TFLOPS and of bandwidth that prefill grows with, fitted on every group."""
+def _fit_shape(rows: list[MeasurementRow]) -> PrefillShape:
+    """The exponents, then the routed experts' slowdown, each fitted on every group."""
     prefill = [r for r in rows if r.prefill_s and "global" in r.keys]
     with_tflops = [r for r in prefill if r.tflops]
+    if len(with_tflops) < MIN_GROUP_MEASUREMENTS:
+        with_tflops = []
 
-    def best(candidates, uses_tflops, fixed):
+    def best(candidates, uses_tflops, grid, shape_for, default):
         if len(candidates) < MIN_GROUP_MEASUREMENTS:
-            return 1.0
+            return shape_for(default)
         return min(
-            PREFILL_EXPONENT_GRID,
-            key=lambda e: _prefill_error(
-                candidates, (e, fixed) if uses_tflops else (fixed, e), uses_tflops
-            ),
+            (shape_for(value) for value in grid),
+            key=lambda shape: _prefill_error(candidates, shape, uses_tflops),
         )
 
-    compute = best(with_tflops, True, 1.0)
-    return compute, best(prefill, False, compute)
+    shape = best(with_tflops, True, PREFILL_EXPONENT_GRID, lambda e: PrefillShape(e), 1.0)
+    shape = best(
+        prefill, False, PREFILL_EXPONENT_GRID, lambda e: shape._replace(bandwidth_exponent=e), 1.0
+    )
+    if sum(1 for r in prefill if r.work.expert_flops) < MIN_MOE_MEASUREMENTS:
+        return shape
+    return best(
+        with_tflops or prefill,
+        bool(with_tflops),
+        MOE_PREFILL_SLOWDOWN_GRID,
+        lambda m: shape._replace(moe_slowdown=m),
+        0.0,
+    )
 
 
-def _row_prefill_s(row, factors: PrefillFactors, exponents, uses_tflops) -> float:
+def _row_prefill_s(row, factors: PrefillFactors, uses_tflops: bool) -> float:
     factor = factors.compute_efficiency if uses_tflops else factors.flops_per_byte
-    slowdown = 1 + (factors.quantized_slowdown if row.quantized else 0.0)
-    attention = 1 + factors.attention_slowdown
-    work = row.dense_flops * slowdown + row.attention_flops * attention
-    return work / (factor * _scale(row, exponents, uses_tflops))
+    shape = PrefillShape(factors.compute_exponent, factors.bandwidth_exponent)
+    return prefill_token_seconds(row.work, factor * _scale(row, shape, uses_tflops), factors)
 
 
 # --- Fitting -----------------------------------------------------------------------------------
 
 
-def _fit(rows: list[MeasurementRow], exponents=None) -> Calibration:
+def _fit(
+    rows: list[MeasurementRow], shape: PrefillShape | None = None, only: set | None = None
+) -> Calibration:
+    """Factors of every group the rows fall in (or of the groups in `only`)."""
     hop_s, moe = _global_decode(rows)
-    exponents = exponents or _fit_exponents(rows)
+    shape = shape or _fit_shape(rows)
+    decode_members, prefill_members = {}, {}
+    for row in rows:
+        for key in row.keys:
+            if _member(row, row.keys, key):
+                decode_members.setdefault(key, []).append(row)
+        for key in row.prefill_keys:
+            if _member(row, row.prefill_keys, key):
+                prefill_members.setdefault(key, []).append(row)
     groups = []
-    for key in sorted({key for row in rows for key in (*row.keys, *row.prefill_keys)}):
-        decode_members = [r for r in rows if _member(r, r.keys, key)]
-        prefill_members = [r for r in rows if _member(r, r.prefill_keys, key)]
+    for key in sorted({*decode_members, *prefill_members}):
+        if only is not None and key not in only:
+            continue
+        decoders, prefillers = decode_members.get(key, []), prefill_members.get(key, [])
         group = GroupCalibration(
             key,
-            len(decode_members),
-            _decode_factors(decode_members, hop_s, moe),
-            _prefill_factors(prefill_members, exponents),
-            backends=tuple(sorted({r.backend for r in decode_members})),
-            prefill_measurements=sum(1 for r in prefill_members if r.prefill_s),
+            len(decoders),
+            _decode_factors(decoders, hop_s, moe),
+            _prefill_factors(prefillers, shape),
+            backends=tuple(sorted({r.backend for r in decoders})),
+            prefill_measurements=sum(1 for r in prefillers if r.prefill_s),
         )
         if group.decode or group.prefill.compute_efficiency or group.prefill.flops_per_byte:
             groups.append(group)
-    calibration = Calibration(tuple(groups), hop_s, len(rows), "", *exponents, moe)
+    calibration = Calibration(
+        tuple(groups),
+        hop_s,
+        len(rows),
+        compute_exponent=shape.compute_exponent,
+        bandwidth_exponent=shape.bandwidth_exponent,
+        moe_overhead=moe,
+        prefill_moe_slowdown=shape.moe_slowdown,
+    )
     return replace(calibration, backend_ratios=_backend_ratios(calibration, rows))
 
 
@@ -620,8 +713,7 @@ def predict(
     prefill_skip = skip if prefill_skip is None else prefill_skip
     choice = calibration.prefill_choice(row.prefill_keys, uses_tflops, prefill_skip, row.usual)
     factors = choice.group.prefill
-    exponents = (factors.compute_exponent, factors.bandwidth_exponent)
-    prefill = 1 / _row_prefill_s(row, factors, exponents, uses_tflops)
+    prefill = 1 / _row_prefill_s(row, factors, uses_tflops)
     low, high = choice.prefill_range()
     return Prediction(
         index,
@@ -665,19 +757,19 @@ def _with_ranges(rows: list[MeasurementRow], fitted_on: str = "") -> Calibration
     calibration fitted without that card's fold of cards (RANGE_FOLDS folds; the exponents
     are fitted once, on every row), and fallback ranges from leaving whole classes out."""
     calibration = _fit(rows)
-    exponents = (calibration.compute_exponent, calibration.bandwidth_exponent)
+    shape = calibration.prefill_shape
     cards = sorted({r.card for r in rows})
     fold_of_card = {card: index % RANGE_FOLDS for index, card in enumerate(cards)}
     folds = [fold_of_card[r.card] for r in rows]
     ratios = {}
     for fold in dict.fromkeys(folds):
         train = [r for r, f in zip(rows, folds, strict=True) if f != fold]
-        fitted = _fit(train, exponents)
+        fitted = _fit(train, shape)
         for row, f in zip(rows, folds, strict=True):
             if f != fold:
                 continue
             _collect_ratios(fitted, row, ratios)
-    _collect_fallback_ratios(rows, exponents, ratios)
+    _collect_fallback_ratios(rows, shape, ratios)
     groups = tuple(
         replace(
             group,
@@ -704,7 +796,7 @@ def _collect_ratios(fitted: Calibration, row: MeasurementRow, ratios: dict) -> N
         ratios.setdefault((prefill.group.key, "prefill"), []).append(ratio)
 
 
-def _collect_fallback_ratios(rows: list[MeasurementRow], exponents, ratios: dict) -> None:
+def _collect_fallback_ratios(rows: list[MeasurementRow], shape, ratios: dict) -> None:
     """Measured / predicted when a whole class (a runtime on a backend, a backend on a kind of
     hardware, a kind) is left out and a broader group answers for it, as it does for a
     question no measurement of its class covers."""
@@ -713,7 +805,9 @@ def _collect_fallback_ratios(rows: list[MeasurementRow], exponents, ratios: dict
         for key in {*row.keys[:-1], *row.prefill_keys[:-1]}:
             classes.setdefault(key, []).append(row)
     for key, members in sorted(classes.items()):
-        fitted = _fit([r for r in rows if key not in (*r.keys, *r.prefill_keys)], exponents)
+        needed = {k for r in members for k in (*r.keys, *r.prefill_keys)}
+        train = [r for r in rows if key not in (*r.keys, *r.prefill_keys)]
+        fitted = _fit(train, shape, only=needed | set(HARDWARE_KINDS) | {"global"})
         for row in members:
             if key in row.keys[:-1]:
                 skip = row.keys.index(key) + 1

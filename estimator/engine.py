@@ -260,7 +260,7 @@ def _speeds(request, plan: _Plan, placement: Placement, calibration: Calibration
         prompt,
         RUNTIMES[request.runtime].prompt_chunk_tokens,
         _factors_for(request, calibration),
-        request.quant.is_quantized,
+        request.quant,
         min(request.depth, request.context_tokens),
     )
     prefill = 1 / seconds_per_prompt_token

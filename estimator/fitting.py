@@ -1,5 +1,6 @@
 """Small numeric routines for calibration: least squares on relative error, quantiles."""
 
+import operator
 from collections.abc import Sequence
 
 
@@ -27,10 +28,13 @@ def relative_least_squares(features: list[list[float]], targets: list[float]) ->
     against targets (active set: drop the most negative coefficient and refit)."""
     width = len(features[0])
     active = list(range(width))
-    scaled = [[x / t for x in row] for row, t in zip(features, targets, strict=True)]
+    # Each feature divided by its row's target: the columns of the relative-error problem.
+    columns = [[row[i] / t for row, t in zip(features, targets, strict=True)] for i in range(width)]
+    full_gram = [[_dot(columns[i], columns[j]) for j in range(width)] for i in range(width)]
+    full_moment = [sum(column) for column in columns]
     while active:
-        gram = [[sum(r[i] * r[j] for r in scaled) for j in active] for i in active]
-        moment = [sum(r[i] for r in scaled) for i in active]
+        gram = [[full_gram[i][j] for j in active] for i in active]
+        moment = [full_moment[i] for i in active]
         solution = _solve(gram, moment)
         if solution is None:
             active.pop()
@@ -42,6 +46,10 @@ def relative_least_squares(features: list[list[float]], targets: list[float]) ->
             return beta
         active.pop(solution.index(min(solution)))
     return None
+
+
+def _dot(a: list[float], b: list[float]) -> float:
+    return sum(map(operator.mul, a, b))
 
 
 def quantile(values: Sequence[float], q: float) -> float:

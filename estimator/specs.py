@@ -312,12 +312,16 @@ def measurement_from_row(
     hardware: Mapping[str, HardwareSpec],
     models: Mapping[str, ModelSpec],
     quants: Mapping[str, QuantSpec],
+    file_sizes: Mapping[tuple[str, str], int] | None = None,
 ) -> Measurement:
-    """A Measurement from a benchmarks.csv row, given specs keyed by slug / quant name."""
+    """A Measurement from a benchmarks.csv row, given specs keyed by slug / quant name and
+    published file sizes keyed by (model slug, quant name)."""
+    quant = quants[row["quant"]]
+    size = (file_sizes or {}).get((row["model"], row["quant"]))
     return Measurement(
         hardware=hardware[row["hardware"]],
         model=models[row["model"]],
-        quant=quants[row["quant"]],
+        quant=replace(quant, file_size_bytes=size) if size else quant,
         context_tokens=int(row["context_tokens"]),
         gpu_count=_integer(row, "gpu_count") or 1,
         decode_tok_s=_number(row, "decode_tok_s"),

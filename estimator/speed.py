@@ -20,8 +20,9 @@ from estimator.constants import (
     REF_TFLOPS,
     TENSOR_PARALLEL_EFFICIENCY,
 )
+from estimator.memory import shared_params_b
 from estimator.placement import DeviceShare, Placement
-from estimator.specs import HardwareSpec, ModelSpec
+from estimator.specs import HardwareSpec, ModelSpec, QuantSpec
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,44 @@ class PrefillFactors:
     attention_slowdown: float = 0.0  # extra time per attention FLOP over a dense-matmul FLOP
     compute_exponent: float = 1.0
     bandwidth_exponent: float = 1.0
+    # Extra time per BF16 weight FLOP over F16: backends without a native BF16 matrix path
+    # (llama.cpp's Vulkan shaders on GPUs without BF16 cooperative matrices) convert first.
+    bf16_slowdown: float = 0.0
+    # Extra time per routed-expert FLOP: a prompt micro-batch spreads its tokens over the
+    # experts, so each expert multiplies a few dozen rows instead of hundreds.
+    moe_slowdown: float = 0.0
+
+
+@dataclass(frozen=True)
+class PromptWork:
+    """The arithmetic of one prompt token, split by the kernels that run it."""
+
+    dense_flops: float  # matrix FLOPs of the weights every token uses
+    expert_flops: float  # matrix FLOPs of the routed experts (0 for a dense model)
+    attention_flops: float  # QK^T and AV over the context
+    weights: str  # the matrix path: "quantized", "bf16" or "f16"
+
+    @property
+    def total_flops(self) -> float:
+        return self.dense_flops + self.expert_flops + self.attention_flops
+
+
+def weight_path(quant: QuantSpec) -> str:
+    """Which matrix kernels a prompt runs for these weights."""
+    if quant.is_quantized:
+        return "quantized"
+    return "bf16" if quant.name.upper() == "BF16" else "f16"
+
+
+def prompt_work(model: ModelSpec, quant: QuantSpec, prompt_tokens: int, depth: int = 0):
+    """FLOPs per prompt token: 2 per active weight (shared and routed apart) plus attention."""
+    shared_b = min(shared_params_b(model), model.active_b)
+    return PromptWork(
+        2 * shared_b * 1e9,
+        2 * (model.active_b - shared_b) * 1e9,
+        attention_flops_per_token(model, prompt_tokens, depth),
+        weight_path(quant),
+    )
 
 
 @dataclass(frozen=True)
@@ -133,11 +172,6 @@ def decode_tok_s(
     return 1 / seconds
 
 
-def flops_per_token(model: ModelSpec, prompt_tokens: int, depth: int = 0) -> float:
-    """FLOPs to process one prompt token: 2 per active weight, plus attention over the context."""
-    return 2 * model.active_b * 1e9 + attention_flops_per_token(model, prompt_tokens, depth)
-
-
 def attention_flops_per_token(model: ModelSpec, prompt_tokens: int, depth: int = 0) -> float:
     """Attention FLOPs per prompt token (QK^T and AV, 4 x query width per attended position:
     the `depth` tokens already there and half the prompt on average)."""
@@ -168,13 +202,14 @@ def compute_rate_flops(card: HardwareSpec | None, bandwidth_gb_s: float, factors
     return REF_BANDWIDTH_GB_S * 1e9 * scale * (factors.flops_per_byte or 0.0)
 
 
-def prefill_token_seconds(
-    dense_flops: float, attention_flops: float, rate: float, factors, quantized: bool
-) -> float:
+def prefill_token_seconds(work: PromptWork, rate: float, factors: PrefillFactors) -> float:
     """Seconds for one prompt token's arithmetic at an effective rate."""
-    slowdown = 1 + (factors.quantized_slowdown if quantized else 0.0)
-    attention = 1 + factors.attention_slowdown
-    return (dense_flops * slowdown + attention_flops * attention) / rate
+    weights = 1 + {
+        "quantized": factors.quantized_slowdown,
+        "bf16": factors.bf16_slowdown,
+    }.get(work.weights, 0.0)
+    matrix = (work.dense_flops + work.expert_flops * (1 + factors.moe_slowdown)) * weights
+    return (matrix + work.attention_flops * (1 + factors.attention_slowdown)) / rate
 
 
 def prefill_seconds_per_token(
@@ -184,21 +219,20 @@ def prefill_seconds_per_token(
     prompt_tokens: int,
     chunk_tokens: int,
     factors_for: FactorsFor,
-    quantized: bool,
+    quant: QuantSpec,
     depth: int = 0,
 ) -> float:
     """Seconds per prompt token. Layers in system RAM next to a discrete GPU are copied over
     PCIe for every prompt chunk and computed on the GPU (llama.cpp op offload)."""
     prompt = max(prompt_tokens, 1)
-    dense = 2 * model.active_b * 1e9
-    attention = attention_flops_per_token(model, prompt, depth)
+    work = prompt_work(model, quant, prompt, depth)
     gpus = placement.gpu_shares
     seconds = 0.0
 
     def token_seconds(card, bandwidth_gb_s):
         factors = factors_for(card)[1]
         rate = compute_rate_flops(card, bandwidth_gb_s, factors)
-        return prefill_token_seconds(dense, attention, rate, factors, quantized)
+        return prefill_token_seconds(work, rate, factors)
 
     if placement.split_mode == "tensor" and len(gpus) > 1:
         slowest = max(token_seconds(share.card, share.card.bandwidth_gb_s) for share in gpus)

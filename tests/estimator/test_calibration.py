@@ -68,11 +68,14 @@ def test_factors_fall_back_from_backend_and_kind_to_kind_to_global():
     radeon = replace(rtx, backend="rocm")
     assert fitted.decode_group(radeon, "rocm", "llama-cpp").key == "ggml/rocm/discrete_gpu"
     arc = replace(rtx, backend="sycl")
-    assert fitted.decode_group(arc, "sycl", "llama-cpp").key == "discrete_gpu"
+    assert fitted.decode_group(arc, "sycl", "llama-cpp").key == "ggml/sycl/discrete_gpu"
     strix = replace(rtx, kind="apu", backend="vulkan")
     assert fitted.decode_group(strix, "vulkan", "llama-cpp").key == "ggml/vulkan/apu"
-    without_apus = fit_calibration([m for m in measurements() if m.hardware.kind != "apu"])
-    assert without_apus.decode_group(strix, "vulkan", "llama-cpp").key == "global"
+    without = fit_calibration(
+        [m for m in measurements() if m.hardware.kind != "apu" and m.backend != "sycl"]
+    )
+    assert without.decode_group(arc, "sycl", "llama-cpp").key == "discrete_gpu"
+    assert without.decode_group(strix, "vulkan", "llama-cpp").key == "global"
     assert fitted.decode_group(None, "cpu", "llama-cpp") is PRIOR_CPU
     assert Calibration().decode_group(rtx, "cuda", "llama-cpp") is PRIOR_GPU
 

@@ -152,10 +152,12 @@ def test_moe_memory_follows_total_parameters_and_speed_follows_active_parameters
     speedup = moe_result.decode_tok_s.expected / dense_result.decode_tok_s.expected
     assert speedup > 6
     assert moe_result.prefill_tok_s.expected > 5 * dense_result.prefill_tok_s.expected
-    # Calibrated, the fixed per-layer cost (48 layers either way) narrows the gap.
-    calibrated_moe = estimate(request(hardware=big, model=moe), calibration())
-    calibrated_dense = estimate(request(hardware=big, model=dense), calibration())
-    assert calibrated_moe.decode_tok_s.expected > 2 * calibrated_dense.decode_tok_s.expected
+    # Calibrated, the fixed per-layer cost (48 layers either way) and the experts' routing
+    # narrow the gap; on a 24 GB consumer card the MoE still decodes several times faster.
+    card = HardwareSpec(kind="discrete_gpu", memory_gb=24, bandwidth_gb_s=1008, fp16_tflops=165)
+    calibrated_moe = estimate(request(hardware=card, model=moe), calibration())
+    calibrated_dense = estimate(request(hardware=card, model=dense), calibration())
+    assert calibrated_moe.decode_tok_s.expected > 2.5 * calibrated_dense.decode_tok_s.expected
 
 
 def test_kv_cache_grows_linearly_with_context():
