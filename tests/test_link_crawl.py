@@ -1,5 +1,6 @@
 """Every internal link of the seeded site answers: a breadth-first crawl from the home page and
 the sitemap, failing with the list of links that answer 4xx or 5xx (and the page linking them).
+The files pages load (stylesheets, scripts, the favicon) must answer too.
 """
 
 from collections import deque
@@ -23,20 +24,24 @@ MAX_URLS = 6000
 
 
 class LinkParser(HTMLParser):
+    """The pages a page links to, and the files it loads (stylesheets, scripts, its icon)."""
+
     def __init__(self):
         super().__init__()
         self.links = []
+        self.assets = []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
-        elif (
-            tag == "link"
-            and attrs.get("rel") in ("next", "prev", "alternate")
-            and attrs.get("href")
-        ):
-            self.links.append(attrs["href"])
+        elif tag == "link" and attrs.get("href"):
+            if attrs.get("rel") in ("next", "prev", "alternate"):
+                self.links.append(attrs["href"])
+            elif attrs.get("rel") in ("stylesheet", "icon"):
+                self.assets.append(attrs["href"])
+        elif tag == "script" and attrs.get("src"):
+            self.assets.append(attrs["src"])
 
 
 def internal(url, base, host):
@@ -81,6 +86,7 @@ def crawl(client):
     queue = deque((path, "(start)") for path in start)
     seen = set(start)
     answered = set()
+    assets = {}  # a file a page loads -> the first page that loads it
     failures, checked = [], 0
     while queue:
         path, referrer = queue.popleft()
@@ -104,18 +110,27 @@ def crawl(client):
             parser = LinkParser()
             parser.feed(response.content.decode(errors="replace"))
             links = parser.links
+            for asset in parser.assets:
+                assets.setdefault(urlsplit(urljoin(f"http://{host}{path}", asset)).path, path)
         for link in links:
             target = internal(link, f"http://{host}{path}", host)
             if target and target not in seen:
                 seen.add(target)
                 queue.append((target, path))
         assert checked <= MAX_URLS, f"more than {MAX_URLS} pages crawled; is a link space endless?"
-    return checked, failures
+    for asset, referrer in sorted(assets.items()):
+        response = client.get(asset)
+        if response.status_code != 200:
+            failures.append(f"{response.status_code} {asset}  (loaded by {referrer})")
+    return checked, sorted(assets), failures
 
 
 def test_every_internal_link_answers(client):
-    checked, failures = crawl(client)
-    print(f"crawled {checked} internal URLs, {len(failures)} failing")
+    checked, assets, failures = crawl(client)
+    print(f"crawled {checked} internal URLs and {len(assets)} files, {len(failures)} failing")
     print("\n".join(failures))
     assert checked > 300
+    assert {"/static/css/site.css", "/static/img/favicon.svg", "/static/js/htmx.min.js"} <= set(
+        assets
+    )
     assert not failures, f"{len(failures)} of {checked} links fail:\n" + "\n".join(failures)
