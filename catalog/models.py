@@ -125,6 +125,12 @@ class Hardware(SourcedMixin, Publishable):
     street_price_date = models.DateField(null=True, blank=True)
     street_price_source_url = models.URLField(max_length=500, blank=True)
     interface = models.CharField(max_length=60, blank=True)
+    architecture = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="The chip's architecture generation (e.g. 'ada', 'rdna4', 'apple-m4'); "
+        "the estimator calibrates each generation apart where it has measurements.",
+    )
     backend = models.CharField(
         max_length=10, choices=Backend.choices, help_text="The usual backend for this hardware."
     )

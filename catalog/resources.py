@@ -68,6 +68,7 @@ class HardwareResource(SchemaResource):
     launch_year = Column(Integer())
     launch_msrp_usd = Column(Money())
     interface = Column(Text())
+    architecture = Column(Text())
     backend = Column(Choice(Backend.values))
     backends = Column(Items(Backend.values))
     fp16_tflops_printed = Column(Number())

@@ -61,6 +61,7 @@ def spec_for(row, **options):
             name=row.slug,
             product_name=row.name,
             gpu_working_set_gb=row.gpu_working_set_gb,
+            architecture=row.architecture,
             **options,
         )
     if isinstance(row, Model):

@@ -2,8 +2,12 @@
 
 Groups, most specific first (the fallback order):
 
+    0. engine/backend/kind/generation   e.g. "ggml/cuda/discrete_gpu/ada": a refinement of
+                             level 1 for cards of a known architecture generation (decode on
+                             the card's usual backend only), not counted as a fallback
     1. engine/backend/kind   e.g. "ggml/vulkan/apu", "mlx/metal/apple_silicon"
     2. backend/kind          the same backend and kind of hardware, any runtime
+       (prefill: then engine/backend, the same kernels on any kind of hardware)
     3. kind                  any backend on this kind of hardware ("discrete_gpu")
     4. global                every GPU measurement (decode only for Apple Silicon)
 
@@ -13,7 +17,11 @@ in advice.py) with a range widened by FALLBACK_RANGE_WIDENING per level. Apple S
 never falls back to the global group: Apple GPUs share no compute figure with CUDA cards.
 
 The low-high range of an estimate is the spread of measured/predicted seen in its group when
-every card's measurements were predicted by a calibration fitted without that card.
+every card's measurements were predicted by a calibration fitted without that card (a
+generation's group shows its engine/backend/kind group's spread).
+
+Prefill is fitted per weight path (F16, BF16, quantized: each group's rate for each path it
+measured) with one slowdown of routed-expert FLOPs for all groups (PrefillShape).
 """
 
 import math
@@ -110,26 +118,50 @@ PRIOR_CPU = replace(
 )
 
 
-def group_keys(card: HardwareSpec | None, backend: str, runtime: str) -> tuple[str, ...]:
-    """Calibration groups for a device's decode, most specific first. card None: the CPU."""
+def _class_keys(card: HardwareSpec | None, backend: str, runtime: str) -> tuple[str, ...]:
     engine = RUNTIMES[runtime].engine if runtime in RUNTIMES else runtime
     kind, backend = ("cpu", "cpu") if card is None else (card.kind, backend)
     keys = (f"{engine}/{backend}/{kind}", f"{backend}/{kind}", kind)
     return keys if kind == "cpu" else (*keys, "global")
 
 
+def _with_generation(keys: tuple[str, ...], card: HardwareSpec | None) -> tuple[str, ...]:
+    if card is None or not card.architecture:
+        return keys
+    return (f"{keys[0]}/{card.architecture}", *keys)
+
+
+def group_keys(card: HardwareSpec | None, backend: str, runtime: str) -> tuple[str, ...]:
+    """Calibration groups for a device's decode, most specific first. card None: the CPU.
+    On its usual backend a card of a known architecture generation first asks its
+    generation's group ("ggml/cuda/discrete_gpu/ada"), a refinement of its engine/backend/kind
+    group. (Decode on another backend follows the backend's kernels more than the chip.)"""
+    keys = _class_keys(card, backend, runtime)
+    return _with_generation(keys, card) if card and card.on_usual_backend else keys
+
+
 def prefill_keys(card: HardwareSpec | None, backend: str, runtime: str) -> tuple[str, ...]:
-    """Groups for a device's prefill: as for decode with one more level, the engine on this
-    backend on any kind of hardware, before the card class (compute figures of different
+    """Groups for a device's prefill: its generation's group on this backend, usual or not
+    (compute differs by generation), then as for decode with one more level, the engine on
+    this backend on any kind of hardware, before the card class (compute figures of different
     vendors are not comparable); Apple Silicon stops at its own kind."""
-    keys = group_keys(card, backend, runtime)
+    keys = _class_keys(card, backend, runtime)
     if card is None:
         return keys
     engine_backend = "/".join(keys[0].split("/")[:2])
-    keys = (*keys[:2], engine_backend, *keys[2:])
+    keys = _with_generation((*keys[:2], engine_backend, *keys[2:]), card)
     if card.kind == "apple_silicon":
         return tuple(key for key in keys if key != "global")
     return keys
+
+
+def is_generation_key(key: str) -> bool:
+    """A group of one architecture generation: it refines its parent, it is no fallback."""
+    return key.count("/") == 3
+
+
+def parent_key(key: str) -> str:
+    return key.rsplit("/", 1)[0] if is_generation_key(key) else key
 
 
 def _is_class_wide(key: str) -> bool:
@@ -212,17 +244,20 @@ class Calibration:
         object.__setattr__(self, "_by_key", {group.key: group for group in self.groups})
 
     def _first(self, keys, accept, fallback: GroupCalibration, skip: int) -> Chosen:
-        for level, key in enumerate(keys):
-            group = None if level < skip else self._by_key.get(key)
+        """The first accepted group from index `skip` on; its level counts fallbacks beyond
+        the engine/backend/kind group (a generation's group is a refinement, level 0)."""
+        offset = 1 if keys and is_generation_key(keys[0]) else 0
+        for index, key in enumerate(keys):
+            group = None if index < skip else self._by_key.get(key)
             if group is not None and accept(group):
-                return Chosen(group, level)
-        return Chosen(fallback, len(keys))
+                return Chosen(group, max(index - offset, 0))
+        return Chosen(fallback, len(keys) - offset)
 
     def _backend_ratio(self, keys, chosen: Chosen, index: int, usual: bool) -> float:
         """The speed ratio of this backend to the hardware's usual one, when a run on another
         backend than the usual is answered by card-class groups fitted on usual backends."""
         parts = keys[0].split("/") if keys else []
-        backend = parts[1] if len(parts) == 3 else ""
+        backend = parts[1] if len(parts) >= 3 else ""
         if usual or not _is_class_wide(chosen.group.key) or chosen.group.is_prior:
             return 1.0
         if backend in chosen.group.backends:
@@ -552,10 +587,13 @@ def _prefill_factors(rows: list[MeasurementRow], shape: PrefillShape) -> Prefill
 
 
 def _prefill_error(rows: list[MeasurementRow], shape: PrefillShape, uses_tflops: bool) -> float:
-    """Summed squared log error of prefill fitted per most specific group, for one shape."""
+    """Summed squared log error of prefill fitted per engine/backend/kind group (the narrowest
+    level that spans several cards, so that TFLOPS vary within it), for one shape."""
     total = 0.0
-    for key in {r.prefill_keys[0] for r in rows}:
-        members = [r for r in rows if r.prefill_keys[0] == key]
+    by_group = {}
+    for r in rows:
+        by_group.setdefault(parent_key(r.prefill_keys[0]), []).append(r)
+    for members in by_group.values():
         factors = _prefill_fit(members, shape, uses_tflops)
         if factors is None:
             continue
@@ -566,7 +604,8 @@ def _prefill_error(rows: list[MeasurementRow], shape: PrefillShape, uses_tflops:
 
 
 def _fit_shape(rows: list[MeasurementRow]) -> PrefillShape:
-    """The exponents, then the routed experts' slowdown, each fitted on every group."""
+    """The exponents, the routed experts' slowdown, then the exponents again with that
+    slowdown (MoE runs would otherwise bend the exponents), each fitted on every group."""
     prefill = [r for r in rows if r.prefill_s and "global" in r.keys]
     with_tflops = [r for r in prefill if r.tflops]
     if len(with_tflops) < MIN_GROUP_MEASUREMENTS:
@@ -580,19 +619,33 @@ def _fit_shape(rows: list[MeasurementRow]) -> PrefillShape:
             key=lambda shape: _prefill_error(candidates, shape, uses_tflops),
         )
 
-    shape = best(with_tflops, True, PREFILL_EXPONENT_GRID, lambda e: PrefillShape(e), 1.0)
-    shape = best(
-        prefill, False, PREFILL_EXPONENT_GRID, lambda e: shape._replace(bandwidth_exponent=e), 1.0
-    )
+    def exponents(shape):
+        shape = best(
+            with_tflops,
+            True,
+            PREFILL_EXPONENT_GRID,
+            lambda e: shape._replace(compute_exponent=e),
+            1.0,
+        )
+        return best(
+            prefill,
+            False,
+            PREFILL_EXPONENT_GRID,
+            lambda e: shape._replace(bandwidth_exponent=e),
+            1.0,
+        )
+
+    shape = exponents(PrefillShape())
     if sum(1 for r in prefill if r.work.expert_flops) < MIN_MOE_MEASUREMENTS:
         return shape
-    return best(
+    shape = best(
         with_tflops or prefill,
         bool(with_tflops),
         MOE_PREFILL_SLOWDOWN_GRID,
         lambda m: shape._replace(moe_slowdown=m),
         0.0,
     )
+    return exponents(shape)
 
 
 def _row_prefill_s(row, factors: PrefillFactors, uses_tflops: bool) -> float:
@@ -770,13 +823,18 @@ def _with_ranges(rows: list[MeasurementRow], fitted_on: str = "") -> Calibration
                 continue
             _collect_ratios(fitted, row, ratios)
     _collect_fallback_ratios(rows, shape, ratios)
+    # A generation's group shows the range of its engine/backend/kind group, which holds the
+    # errors of every prediction made at that level (too few per generation to tell apart).
     groups = tuple(
         replace(
             group,
-            **_ratio_range("decode", ratios.get((group.key, "decode"), [])),
-            **_ratio_range("prefill", ratios.get((group.key, "prefill"), [])),
-            **_ratio_range("decode_fallback", ratios.get((group.key, "decode_fallback"), [])),
-            **_ratio_range("prefill_fallback", ratios.get((group.key, "prefill_fallback"), [])),
+            **{
+                field: value
+                for which in ("decode", "prefill", "decode_fallback", "prefill_fallback")
+                for field, value in _ratio_range(
+                    which, ratios.get((parent_key(group.key), which), [])
+                ).items()
+            },
         )
         for group in calibration.groups
     )
@@ -789,11 +847,11 @@ def _collect_ratios(fitted: Calibration, row: MeasurementRow, ratios: dict) -> N
     decode = fitted.decode_choice(row.keys)
     if prediction.decode and row.decode_s and decode.level == 0:
         ratio = 1 / row.decode_s / prediction.decode
-        ratios.setdefault((decode.group.key, "decode"), []).append(ratio)
+        ratios.setdefault((parent_key(decode.group.key), "decode"), []).append(ratio)
     prefill = fitted.prefill_choice(row.prefill_keys, row.tflops is not None)
     if prediction.prefill and row.prefill_s and prefill.level == 0:
         ratio = 1 / row.prefill_s / prediction.prefill
-        ratios.setdefault((prefill.group.key, "prefill"), []).append(ratio)
+        ratios.setdefault((parent_key(prefill.group.key), "prefill"), []).append(ratio)
 
 
 def _collect_fallback_ratios(rows: list[MeasurementRow], shape, ratios: dict) -> None:
@@ -803,7 +861,8 @@ def _collect_fallback_ratios(rows: list[MeasurementRow], shape, ratios: dict) ->
     classes = {}
     for row in rows:
         for key in {*row.keys[:-1], *row.prefill_keys[:-1]}:
-            classes.setdefault(key, []).append(row)
+            if not is_generation_key(key):  # without it, its parent answers: no fallback
+                classes.setdefault(key, []).append(row)
     for key, members in sorted(classes.items()):
         needed = {k for r in members for k in (*r.keys, *r.prefill_keys)}
         train = [r for r in rows if key not in (*r.keys, *r.prefill_keys)]

@@ -45,6 +45,7 @@ class HardwareSpec:
     fp16_accumulate_ratio: float = 1.0  # FP16-accumulate / FP32-accumulate tensor rate
     usual_backend: str = ""  # the backend this hardware usually runs; "": `backend`
     gpu_working_set_gb: float | None = None  # Apple: recommendedMaxWorkingSetSize, GB
+    architecture: str = ""  # the chip's generation ("ada", "rdna4"); "": unknown
 
     def __post_init__(self):
         if self.kind not in HARDWARE_KINDS:
@@ -222,6 +223,7 @@ def hardware_spec(
     name: str = "",
     product_name: str = "",
     gpu_working_set_gb: float | None = None,
+    architecture: str = "",
     gpu_count: int = 1,
     system_ram_gb: float | None = None,
     system_ram_bandwidth_gb_s: float | None = None,
@@ -252,6 +254,7 @@ def hardware_spec(
         name=name,
         fp16_accumulate_ratio=fp16_accumulate_ratio(product_name),
         gpu_working_set_gb=gpu_working_set_gb,
+        architecture=architecture,
     )
 
 
@@ -267,6 +270,7 @@ def hardware_from_row(row: Mapping, **options) -> HardwareSpec:
         name=row.get("slug", ""),
         product_name=row.get("name", ""),
         gpu_working_set_gb=_number(row, "gpu_working_set_gb"),
+        architecture=row.get("architecture", ""),
         **options,
     )
 
