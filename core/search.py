@@ -47,6 +47,10 @@ MIN_TITLE_MATCH = 0.75
 PASTED_WORDS = 5
 PASTED_MIN_COVERAGE = 0.5
 PASTED_KEEP_SHARE = 0.6
+# The type-ahead under the header's search box: the best few results across groups, without
+# the weak tail a full results page may show ("AMD Radeon RX 6800 XT" for "kv cache").
+SUGGESTIONS = 8
+SUGGEST_KEEP_SHARE = 0.5
 SNIPPET_CHARS = 170
 SNIPPET_LEAD_CHARS = 50
 
@@ -138,6 +142,17 @@ def search(query, limit=MAX_PER_GROUP):
     ]
 
 
+def suggestions(groups, limit=SUGGESTIONS):
+    """[(Kind, Hit)] for the type-ahead: the best hits of search()'s groups, best first."""
+    ranked = sorted(
+        ((kind, hit) for kind, hits in groups for hit in hits), key=lambda pair: -pair[1].score
+    )
+    if not ranked:
+        return []
+    best = ranked[0][1].score
+    return [(kind, hit) for kind, hit in ranked[:limit] if hit.score >= SUGGEST_KEEP_SHARE * best]
+
+
 def _body(kind, obj):
     # Fields are separate blocks of Markdown: a body's leading "## Heading" stays a heading.
     return "\n\n".join(str(getattr(obj, f) or "") for f in kind.body_fields)
@@ -209,9 +224,9 @@ def _fallback(kind, query, query_words, limit):
     for obj in rows:
         title = " ".join(str(getattr(obj, f) or "") for f in kind.title_fields).lower()
         body = " ".join(str(getattr(obj, f) or "") for f in kind.body_fields).lower()
-        score = sum(1.0 for w in query_words if w in title) + sum(
-            0.3 for w in query_words if w in body
-        )
+        # A word the title holds counts once, from the title: a long body that repeats the
+        # query ("Llama 3.1 8B" in a quick answer) must not outrank the page it names.
+        score = sum(1.0 if w in title else 0.3 if w in body else 0.0 for w in query_words)
         fuzzy = difflib.SequenceMatcher(None, query.lower(), str(obj).lower()).ratio()
         if score == 0 and fuzzy < 0.6:
             continue

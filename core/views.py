@@ -23,6 +23,7 @@ def search(request):
     context = {
         "query": query,
         "groups": groups,
+        "suggestions": site_search.suggestions(groups) if dropdown else [],
         "total": sum(len(hits) for _kind, hits in groups),
         **page_context([("Search", "/search/")]),
     }

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 
@@ -214,3 +216,28 @@ def test_a_card_is_described_by_its_specs_not_its_editors_notes(client):
     snippet = snippet_of(html, "Capybara X1")
     assert "24 GB GDDR7" in snippet and "960 GB/s" in snippet
     assert "tdp_w" not in snippet
+
+
+def dropdown_titles(client, query):
+    html = client.get(
+        "/search/", {"q": query}, headers={"HX-Request": "true", "HX-Target": "search-dropdown"}
+    ).content.decode()
+    return re.findall(r'<li><a href="[^"]+">([^<]+)</a>', html)
+
+
+def test_the_type_ahead_offers_the_best_few_not_every_group(client):
+    for n in range(10):
+        make.term(slug=f"quetzal-{n}", name=f"Quetzal feather {n}")
+    offered = dropdown_titles(client, "quetzal feather")
+    assert len(offered) == 8 and all(title.startswith("Quetzal feather") for title in offered)
+
+    make.term(slug="zorilla-stripe", name="Zorilla stripe", abbreviation="")
+    make.article(
+        slug="zorilla-aside",
+        title="Animals of the dry savanna",
+        summary="",
+        body="Somewhere in a long article a zorilla is mentioned once, in passing.",
+    )
+    assert dropdown_titles(client, "zorilla stripe") == ["Zorilla stripe"]
+    full = client.get("/search/", {"q": "zorilla stripe"}).content.decode()
+    assert "Animals of the dry savanna" in full  # the full results page still lists it
