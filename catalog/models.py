@@ -209,6 +209,18 @@ class Hardware(SourcedMixin, Publishable):
 
     price_fresh_days = PRICE_FRESH_DAYS
 
+    def take_new_price(self, point):
+        """Make a dated new-condition offer the street price, unless a newer one is set: the
+        one price every tool and listing ranks this hardware at."""
+        if self.street_price_date and self.street_price_date > point.observed_on:
+            return
+        self.street_price_usd = point.price_usd
+        self.street_price_date = point.observed_on
+        self.street_price_source_url = point.source_url
+        self.save(
+            update_fields=["street_price_usd", "street_price_date", "street_price_source_url"]
+        )
+
     @property
     def street_price_is_stale(self):
         """Whether the street price is past PRICE_FRESH_DAYS (or undated): shown as stale."""
@@ -248,6 +260,11 @@ class PricePoint(models.Model):
 
     def __str__(self):
         return f"{self.hardware} ${self.price_usd} on {self.observed_on}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.condition == Condition.NEW:
+            self.hardware.take_new_price(self)
 
     fresh_days = PRICE_FRESH_DAYS
 

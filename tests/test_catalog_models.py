@@ -1,8 +1,10 @@
+from datetime import date
+
 import pytest
 from django.db import IntegrityError, transaction
 
 from catalog.models import Benchmark
-from tests.factories import BenchmarkFactory, HardwareFactory, ModelFactory
+from tests.factories import BenchmarkFactory, HardwareFactory, ModelFactory, PricePointFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +66,16 @@ def test_memory_variants_for_hardware_sold_in_several_sizes():
     ]
     assert HardwareFactory(memory_options_gb=[24]).memory_variants == []
     assert HardwareFactory().memory_variants == []
+
+
+def test_the_newest_new_offer_becomes_the_street_price_every_tool_ranks():
+    card = HardwareFactory(launch_msrp_usd=999)
+    PricePointFactory(hardware=card, price_usd=1249, observed_on=date(2026, 9, 1), condition="new")
+    PricePointFactory(hardware=card, price_usd=1099, observed_on=date(2026, 10, 1), condition="new")
+    PricePointFactory(  # an older listing read later changes nothing
+        hardware=card, price_usd=1399, observed_on=date(2026, 8, 1), condition="new"
+    )
+    PricePointFactory(hardware=card, price_usd=700, observed_on=date(2026, 11, 1), condition="used")
+    card.refresh_from_db()
+    assert (card.price_usd, card.price_basis) == (1099, "street")
+    assert card.street_price_date == date(2026, 10, 1)
