@@ -10,7 +10,7 @@ speed's basis is tested below on rows the tests build themselves.
 
 import re
 from html import unescape
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -25,6 +25,7 @@ CELL = re.compile(r"<t[dh][^>]*>(.*?)</t[dh]>", re.S)
 LINK = re.compile(r'class="[^"]*answer-link[^"]*" href="/will-it-run/\?([^"]+)"')
 VERDICT = re.compile(r'class="badge verdict-(\w+)"')
 SPEED = re.compile(r'<data class="speed" value="([\d.]+)" data-basis="(\w+)"')
+ASKED = ("context", "quant")  # page parameters every cell's question must carry
 
 
 def shown_cells(html):
@@ -76,7 +77,11 @@ def test_every_cell_on_every_page_equals_the_api_answer(client):
         cells = shown_cells(html)
         # Every speed the page shows belongs to a cell with its answer link, so none escapes.
         assert len(SPEED.findall(html)) == sum(1 for _q, _v, speed in cells if speed), page
+        # A cell answers the question the page was asked: its context and quant, where given.
+        asked = {k: v for k, v in parse_qs(urlsplit(page).query).items() if k in ASKED}
         for query, verdict, speed in cells:
+            linked = parse_qs(query)
+            assert all(linked.get(key) == value for key, value in asked.items()), (page, query)
             shown.setdefault(query, []).append((page, verdict, speed))
     assert len(shown) > 3000, "the walk should reach thousands of distinct questions"
     disagreements = []
