@@ -174,13 +174,25 @@ def test_a_scaled_speed_starts_from_the_nearest_comparable_card(client, scaled_s
     assert speed["value"] == round(reference.decode_tok_s * 1800 / 1000, 1)
 
 
-def test_a_scaled_prefill_says_it_was_scaled_by_compute(client, scaled_setup):
-    """Decode scales by the bandwidth ratio, prompt processing by the FP16 compute ratio; the
-    page says which for each figure."""
+def test_only_generation_is_scaled_and_the_page_says_by_what(client, scaled_setup):
+    """Decode scales by the bandwidth ratio; prompt speed is never scaled (FP16 compute ratios
+    predicted measured prompts worse than the calibrated estimate), so it shows the estimate."""
     model, target = scaled_setup["model"], scaled_setup["target"]
     query = f"hardware={target.slug}&model={model.slug}&quant=Q4_K_M&context=4096"
     body = client.get(f"/api/v1/estimate?{query}").json()
-    assert body["decode_tok_s"]["basis"] == body["prefill_tok_s"]["basis"] == "scaled"
-    assert body["prefill_tok_s"]["value"] == round(4000.0 * 100 / 80, 1)
+    assert body["decode_tok_s"]["basis"] == "scaled"
+    assert body["prefill_tok_s"]["basis"] == "estimated"
     html = client.get(f"/will-it-run/?{query}").content.decode()
-    assert "by the bandwidth ratio" in html and "by the FP16 compute ratio" in html
+    assert "by the bandwidth ratio" in html and "FP16 compute ratio" not in html
+
+
+def test_nothing_is_scaled_from_another_kind_of_hardware(client):
+    """A model measured only on a data-centre card: a desktop card shows the estimate, not the
+    data-centre run scaled (an M2 once showed a speed scaled from an RX 9070 XT)."""
+    quant = QuantFormatFactory(name="Q4_K_M")
+    model = ModelFactory()
+    source = HardwareFactory(kind="datacenter_gpu", bandwidth_gb_s=1000, fp16_tflops=80)
+    BenchmarkFactory(hardware=source, model=model, quant=quant, decode_tok_s=100.0)
+    desktop = HardwareFactory(bandwidth_gb_s=1000, fp16_tflops=80)
+    query = f"hardware={desktop.slug}&model={model.slug}&quant=Q4_K_M&context=4096"
+    assert client.get(f"/api/v1/estimate?{query}").json()["decode_tok_s"]["basis"] == "estimated"
