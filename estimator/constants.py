@@ -179,6 +179,9 @@ class RuntimeProfile:
     logits_for_whole_chunk: bool = True
     apple_only: bool = False
     engine: str = ""  # runtimes sharing an engine share calibration groups
+    # The weight format suggested when the visitor names none: the runtime's own (vLLM serves
+    # Hugging Face safetensors; its GGUF loader is experimental).
+    native_format: str = "gguf"
 
 
 _GGML_BACKENDS = frozenset({"cuda", "rocm", "metal", "vulkan", "sycl", "cpu"})
@@ -246,6 +249,7 @@ RUNTIMES = MappingProxyType(
             logits_for_whole_chunk=False,
             apple_only=True,
             engine="mlx",
+            native_format="mlx",
         ),
         # https://docs.vllm.ai/en/v0.8.5/serving/engine_args.html (--tensor-parallel-size,
         # --pipeline-parallel-size, --kv-cache-dtype fp8; GGUF support is experimental)
@@ -261,6 +265,7 @@ RUNTIMES = MappingProxyType(
             split_modes=frozenset({"tensor", "layer"}),
             kv_cache_types=frozenset({"f16", "q8_0"}),
             engine="vllm",
+            native_format="fp",
         ),
         # https://github.com/turboderp-org/exllamav2 (EXL2 and GPTQ, CUDA/ROCm, Q4/Q6/Q8 cache,
         # --gpu_split auto, -tp tensor parallel)
@@ -277,6 +282,7 @@ RUNTIMES = MappingProxyType(
             kv_cache_types=_ALL_KV,
             logits_for_whole_chunk=False,
             engine="exllamav2",
+            native_format="exl2",
         ),
     }
 )

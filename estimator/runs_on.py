@@ -14,7 +14,6 @@ from estimator.constants import DEFAULT_CONTEXT_TOKENS, DEFAULT_QUANT_NAME, RUNT
 
 # The weight family a list tries for each runtime: GGUF wherever the runtime loads it (the
 # catalog's finest ladder of sizes), else the runtime's own format.
-FAMILY_PREFERENCE = ("gguf", "mlx", "exl2", "awq", "gptq", "fp")
 # Open weights ship in 16 bits at most; an F32 file only doubles their size, so it is never the
 # best quant to suggest.
 MAX_USEFUL_BITS_PER_WEIGHT = 16.01
@@ -124,8 +123,7 @@ def candidate_quants(catalog, runtime, model=None, floor=None):
     if floor is not None:
         family, least = floor.family, floor.bits_per_weight
     else:
-        formats = RUNTIMES[runtime].formats
-        family, least = next(f for f in FAMILY_PREFERENCE if f in formats), 0
+        family, least = RUNTIMES[runtime].native_format, 0
     quants = [
         q
         for q in catalog.quants.values()

@@ -11,7 +11,7 @@ import pytest
 
 from estimator.commands import artefact
 from estimator.specs import ModelSpec, QuantSpec
-from tests.factories import HardwareFactory, ModelFactory
+from tests.factories import HardwareFactory, ModelFactory, QuantFormatFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +111,17 @@ def test_api_commands_name_the_gguf_repo_when_known(client, rows):
     answer = client.get("/api/v1/estimate", query).json()
     commands = answer["commands"]
     assert any(f"llama-server -hf {GGUF}:Q4_K_M" in line for line in commands)
+
+
+def test_vllm_without_a_quant_serves_the_models_own_safetensors(client, rows):
+    """vLLM's own format is Hugging Face safetensors (its GGUF loader is experimental): asked
+    with no quant it picks the 16-bit weights and serves the model's repo, not a GGUF file
+    it then says it has no build of."""
+    QuantFormatFactory(name="Q8_0", bits_per_weight=8.5)
+    QuantFormatFactory(name="BF16 (safetensors)", family="fp", bits_per_weight=16)
+    card = HardwareFactory(slug="rc-big-card", memory_gb=48)
+    body = client.get(
+        f"/api/v1/estimate?hardware={card.slug}&model=rc-8b&runtime=vllm&context=4096"
+    ).json()
+    assert body["inputs"]["quant"] == "BF16 (safetensors)"
+    assert body["commands"] == [f"vllm serve {HF_REPO} --max-model-len 4096"]
