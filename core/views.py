@@ -1,10 +1,12 @@
-"""Pages that belong to the whole site: search, the sitemap, robots.txt and the error pages."""
+"""Pages that belong to the whole site: search, the sitemap, robots.txt, the favicon and the
+error pages."""
 
 import sys
 
 from django.contrib.sitemaps.views import sitemap
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError
+from django.templatetags.static import static
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_GET
@@ -47,6 +49,12 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links to: send them to the icon."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def page_not_found(request, exception=None):

@@ -166,3 +166,11 @@ def test_cached_pages_are_answered_before_the_view_runs(client, django_assert_nu
     with django_assert_num_queries(0):
         response = visitor_without_session.get("/hardware/seo-card/")
     assert response["X-Page-Cache"] == "hit" and response.status_code == 200
+
+
+def test_favicon_ico_leads_to_the_sites_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200
+    assert b"<svg" in b"".join(icon.streaming_content)
