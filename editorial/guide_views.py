@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from catalog.models import PricePoint
 from catalog.offers import Offer
 from core import structured_data
 from core.caching import cache_public_page
@@ -25,6 +26,7 @@ class PickRow:
     verdict: object  # rendered Markdown
     cells: list  # (reference model, bridge.Answer) in the guide's model order
     offers: list = ()  # retailer offers checked in the last 30 days (affiliate links)
+    used: object = None  # the latest recorded used-market PricePoint, if any
 
     @property
     def hardware(self):
@@ -37,8 +39,10 @@ def _guide_page(request, guide, crumbs, canonical_path=None):
     picks = [p for p in guide.picks.all() if p.hardware.is_published]
     references = References()
     offers = {}
-    for offer in Offer.objects.fresh().filter(hardware__in=[p.hardware_id for p in picks]):
+    hardware_ids = [p.hardware_id for p in picks]
+    for offer in Offer.objects.fresh().filter(hardware__in=hardware_ids):
         offers.setdefault(offer.hardware_id, []).append(offer)
+    used = PricePoint.objects.filter(hardware__in=hardware_ids).latest_used()
     # One call for the whole table, consumed pick by pick in the same order.
     answers = iter(
         bridge.answers(bridge.Question(m, quant, p.hardware) for p in picks for m in models)
@@ -49,6 +53,7 @@ def _guide_page(request, guide, crumbs, canonical_path=None):
             render_content(pick.verdict, references),
             [(m, next(answers)) for m in models],
             offers.get(pick.hardware_id, []),
+            used.get(pick.hardware_id),
         )
         for pick in picks
     ]

@@ -9,7 +9,7 @@ from django.conf import settings
 from catalog.models import Hardware, Model, QuantFormat
 from editorial.models import BuyerGuide, GuidePick
 from tests.content_factories import reviewed
-from tests.factories import HardwareFactory, ModelFactory, mac
+from tests.factories import HardwareFactory, ModelFactory, PricePointFactory, mac
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +173,19 @@ def test_guide_picks_show_fresh_affiliate_offers(client):
     html = client.get(guide.get_absolute_url()).content.decode()
     assert 'rel="sponsored nofollow">Check price at Example Shop</a>' in html
     assert "Stale Shop" not in html
+
+
+def test_a_pick_shows_its_latest_used_price_beside_the_new_one(client):
+    guide = make_guide()
+    card = Hardware.objects.get(slug="gd-big")
+    today = datetime.date.today()
+    for days, price in ((40, 899), (10, 849)):
+        PricePointFactory(
+            hardware=card, condition="used", price_usd=price,
+            observed_on=today - datetime.timedelta(days=days), retailer="eBay (sold)",
+            source_url=f"https://example.org/used-{price}",
+        )  # fmt: skip
+    body = client.get(guide.get_absolute_url()).content.decode()
+    assert "$1,499" in body  # still the new price, as launch MSRP
+    assert "$849" in body and "https://example.org/used-849" in body and "used, " in body
+    assert "$899" not in body
