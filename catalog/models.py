@@ -209,6 +209,11 @@ class Hardware(SourcedMixin, Publishable):
 
     price_fresh_days = PRICE_FRESH_DAYS
 
+    @property
+    def is_laptop_gpu(self):
+        """A GPU soldered into laptops (its interface says so), not a card sold on its own."""
+        return self.interface.lower().startswith("laptop")
+
     def take_new_price(self, point):
         """Make a dated new-condition offer the street price, unless a newer one is set: the
         one price every tool and listing ranks this hardware at."""

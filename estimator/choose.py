@@ -21,11 +21,12 @@ from estimator.ranking import limits, money, rank, shown_speed
 from estimator.specs import HardwareSpec, ModelSpec, QuantSpec
 
 MULTI_GPU_KINDS = frozenset({"discrete_gpu", "datacenter_gpu"})
-# Laptops are not in the catalog: a form factor keeps the hardware kinds sold in it.
+# A form factor keeps the hardware kinds sold in it; laptop GPUs (soldered into a laptop) are
+# discrete GPUs sold only in laptops, so they count as laptops and never as desktop cards.
 FORM_FACTOR_KINDS = {
     "any": frozenset({"discrete_gpu", "datacenter_gpu", "apple_silicon", "apu", "cpu"}),
     "desktop": frozenset({"discrete_gpu", "apu", "cpu"}),
-    "laptop": frozenset({"apple_silicon", "apu"}),
+    "laptop": frozenset({"apple_silicon", "apu", "discrete_gpu"}),
     "mac": frozenset({"apple_silicon"}),
 }
 VERDICT_TEXT = {
@@ -62,6 +63,21 @@ class Candidate:
     tdp_w: int | None = None
     launch_year: int | None = None
     memory_gb: float | None = None
+    laptop_gpu: bool = False  # soldered into a laptop: not a card to buy on its own
+
+
+def _pairs(candidate: Candidate) -> bool:
+    """Whether two of these can go in one machine."""
+    return candidate.kind in MULTI_GPU_KINDS and not candidate.laptop_gpu
+
+
+def in_form_factor(candidate: Candidate, form_factor: str) -> bool:
+    """Whether this hardware is sold in the form factor asked for."""
+    if candidate.kind not in FORM_FACTOR_KINDS[form_factor]:
+        return False
+    if candidate.kind == "discrete_gpu" and form_factor in ("desktop", "laptop"):
+        return candidate.laptop_gpu == (form_factor == "laptop")
+    return True
 
 
 @dataclass(frozen=True)
@@ -397,7 +413,7 @@ def is_older(candidate: Candidate, needs: Needs):
 
 def matches_filters(candidate: Candidate, needs: Needs):
     return (
-        candidate.kind in FORM_FACTOR_KINDS[needs.form_factor]
+        in_form_factor(candidate, needs.form_factor)
         and needs.platform in ("any", candidate.vendor)
         and (needs.used_allowed or not is_older(candidate, needs))
     )
@@ -476,7 +492,7 @@ def choose(
         (c.price_usd * count, c, count)
         for c in matching
         if c.price_usd
-        for count in ((1, 2) if needs.max_gpus == 2 and c.kind in MULTI_GPU_KINDS else (1,))
+        for count in ((1, 2) if needs.max_gpus == 2 and _pairs(c) else (1,))
     ]
     configurations.sort(key=lambda item: (item[0], item[1].slug, item[2]))
     prices = [price for price, _c, _n in configurations]

@@ -66,6 +66,7 @@ def _candidates(catalog, used_prices=None):
                 tdp_w=hw.tdp_w,
                 launch_year=hw.launch_year,
                 memory_gb=hw.memory_gb,
+                laptop_gpu=hw.is_laptop_gpu,
             )
         )
     return candidates

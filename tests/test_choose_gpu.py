@@ -439,3 +439,15 @@ def test_a_used_price_past_the_freshness_rule_says_it_may_be_out_of_date(client,
     assert 'used, Old auction, 10 Jan 2024</a> <span class="basis">(may be out of date)' in (
         response.content.decode()
     )
+
+
+def test_laptop_gpus_are_laptops_never_desktop_cards_or_pairs(client, cards):
+    card(
+        "cg-laptop", memory_gb=24, bandwidth_gb_s=1900, launch_msrp_usd=500,
+        interface="Laptop (soldered)",
+    )  # fmt: skip
+    desktop = choose(client, budget=2000, model=CHAT, form_factor="desktop", max_gpus=2)
+    assert "cg-laptop" not in slugs(desktop.ranked) and "cg-24" in slugs(desktop.ranked)
+    laptop = choose(client, budget=2000, model=CHAT, form_factor="laptop", max_gpus=2)
+    assert "cg-laptop" in slugs(laptop.ranked) and "cg-24" not in slugs(laptop.ranked)
+    assert all(option.gpu_count == 1 for option in laptop.ranked)
