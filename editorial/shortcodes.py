@@ -2,13 +2,15 @@
 
     {{hw:rtx-4090.memory_gb}}            a hardware field (name, memory_gb, bandwidth_gb_s, ...)
     {{model:llama-3.1-8b.params_b}}      a model field (name, params_b, layers, max_context, ...)
-    {{weights:llama-3.1-70b@Q4_K_M}}     weight size at a quant (estimator)
-    {{kv:llama-3.1-8b@8192}}             f16 KV cache at a context length (estimator)
+    {{weights:llama-3.1-70b@Q4_K_M}}     weight size at a quant (estimator), in GiB
+    {{kv:llama-3.1-8b@8192}}             f16 KV cache at a context length (estimator), in GiB
     {{fit:rtx-4090@llama-3.1-70b@Q4_K_M}}  the estimator's verdict at 4,096 tokens of context
     {{tps:rtx-4090@llama-3.1-8b@Q4_K_M}}   decode tokens/s: measured (cited) or estimated (labelled)
 
 All references in a text are fetched in one query per table before anything is rendered.
 A reference to something the catalog does not have renders as "[not in catalog]".
+Sizes are in GiB, as on Will it run?: a card sold as "24 GB" holds 24 GiB (memory chips come in
+binary sizes), so prose can set a size beside a card's memory as it is sold.
 """
 
 import re
@@ -20,6 +22,7 @@ from catalog import snapshot
 from core.text import plain_text
 from editorial.rendering import render_markdown
 from estimator import bridge
+from estimator.constants import BYTES_PER_GB, BYTES_PER_GIB
 
 SHORTCODE = re.compile(r"\{\{\s*(hw|model|weights|kv|fit|tps):([A-Za-z0-9._@-]+)\s*\}\}")
 MISSING = "[not in catalog]"
@@ -87,10 +90,10 @@ class References:
             return fmt(model) if model and fmt else MISSING
         if kind == "weights" and len(parts) == 2:
             model, quant = self.models.get(parts[0]), self.quants.get(parts[1])
-            return f"{bridge.weights_gb(model, quant):.1f} GB" if model and quant else MISSING
+            return _gib(bridge.weights_gb(model, quant), 1) if model and quant else MISSING
         if kind == "kv" and len(parts) == 2 and parts[1].isdigit():
             model = self.models.get(parts[0])
-            return f"{bridge.kv_cache_gb(model, int(parts[1])):.2f} GB" if model else MISSING
+            return _gib(bridge.kv_cache_gb(model, int(parts[1])), 2) if model else MISSING
         if kind in {"fit", "tps"} and len(parts) == 3:
             hw = self.hardware.get(parts[0])
             model, quant = self.models.get(parts[1]), self.quants.get(parts[2])
@@ -99,6 +102,10 @@ class References:
             answer = bridge.answer(bridge.Question(model, quant, hw))
             return answer.verdict_label if kind == "fit" else _speed_label(answer.decode)
         return MISSING
+
+
+def _gib(value_gb: float, digits: int) -> str:
+    return f"{value_gb * BYTES_PER_GB / BYTES_PER_GIB:,.{digits}f} GiB"
 
 
 def _speed_label(speed):
