@@ -50,18 +50,15 @@ def test_the_shipped_measurements_load():
     assert {m.gpu_count for m in measurements()} == {1, 2, 4, 6, 8}
 
 
-def test_cross_validated_median_decode_error_is_within_15_percent_and_beats_naive():
-    result = cross_validate(measurements())
+def test_cross_validated_error_on_unseen_cards_is_bounded_and_beats_naive():
+    """Every card's runs predicted by a calibration fitted without that card (the benchmark
+    script prints leave-one-out as well; it costs a fit per run)."""
+    result = cross_validate(measurements(), lambda m: m.hardware.name)
     assert result.decode_count == sum(1 for row in _shipped_rows() if row["decode_tok_s"])
     assert result.decode_median_ape <= 15
     assert result.decode_median_ape < result.naive_decode_median_ape / 2
     assert result.decode_p90_ape < result.naive_decode_p90_ape
     assert result.prefill_median_ape < result.naive_prefill_median_ape
-
-
-def test_leave_one_hardware_out_generalises_to_unseen_cards():
-    result = cross_validate(measurements(), lambda m: m.hardware.name)
-    assert result.decode_median_ape <= 15
 
 
 def test_calibration_round_trips_through_a_json_dict():
