@@ -125,3 +125,5 @@ def test_vllm_without_a_quant_serves_the_models_own_safetensors(client, rows):
     ).json()
     assert body["inputs"]["quant"] == "BF16 (safetensors)"
     assert body["commands"] == [f"vllm serve {HF_REPO} --max-model-len 4096"]
+    page = client.get(f"/will-it-run/?hardware={card.slug}&model=rc-8b&runtime=vllm").content
+    assert b"the largest native floating-point format that fits entirely" in page
