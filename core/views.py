@@ -6,9 +6,9 @@ import sys
 from django.contrib.sitemaps.views import sitemap
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError
-from django.templatetags.static import static
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from core import search as site_search
