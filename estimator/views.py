@@ -33,10 +33,14 @@ def _choices(selected=""):
         variants = hw.memory_variants or [(hw.slug, single)]
         for value, memory_gb in variants:
             label = f"{hw.name} · {memory_gb:g} GB" if memory_gb else hw.name
-            hardware.append({"value": value, "label": label, "unified": unified})
+            # A link naming the machine without a size asks about its catalog memory.
+            chosen = value == selected or (selected == hw.slug and memory_gb == hw.memory_gb)
+            hardware.append(
+                {"value": value, "label": label, "unified": unified, "selected": chosen}
+            )
     return {
         "hardware_choices": hardware,
-        "unified_selected": any(c["unified"] and c["value"] == selected for c in hardware),
+        "unified_selected": any(c["unified"] and c["selected"] for c in hardware),
         "default_prompt_tokens": DEFAULT_PROMPT_TOKENS,
         "model_choices": sorted(catalog.models.values(), key=lambda m: natural_key(m.name)),
         "quant_choices": list(catalog.quants.values()),

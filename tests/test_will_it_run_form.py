@@ -137,3 +137,13 @@ def test_a_command_in_a_note_is_set_as_code(client, asked):
     ).content.decode()
     assert "<code>sudo sysctl iogpu.wired_limit_mb=N</code>" in html
     assert "`sudo sysctl" not in html
+
+
+def test_a_link_naming_a_mac_without_its_size_selects_the_size_it_answers_for(client):
+    """?hardware=<mac> answers for the catalog's memory (the largest); the select must show that
+    configuration, not 'Any hardware', so Check by hand asks the same question again."""
+    mac(slug="wr-mac", name="WR Mac")
+    ModelFactory(slug="wr-8b")
+    html = client.get("/will-it-run/?hardware=wr-mac&model=wr-8b").content.decode()
+    assert '<option value="wr-mac-64gb" data-unified="1" selected>WR Mac · 64 GB</option>' in html
+    assert '<option value="wr-mac-16gb" data-unified="1">WR Mac · 16 GB</option>' in html
