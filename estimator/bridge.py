@@ -62,6 +62,7 @@ def spec_for(row, **options):
             product_name=row.name,
             gpu_working_set_gb=row.gpu_working_set_gb,
             architecture=row.architecture,
+            memory_type=row.memory_type,
             **options,
         )
     if isinstance(row, Model):

@@ -120,7 +120,7 @@ PRIOR_CPU = replace(
 
 def _class_keys(card: HardwareSpec | None, backend: str, runtime: str) -> tuple[str, ...]:
     engine = RUNTIMES[runtime].engine if runtime in RUNTIMES else runtime
-    kind, backend = ("cpu", "cpu") if card is None else (card.kind, backend)
+    kind, backend = ("cpu", "cpu") if card is None else (card.calibration_kind, backend)
     keys = (f"{engine}/{backend}/{kind}", f"{backend}/{kind}", kind)
     return keys if kind == "cpu" else (*keys, "global")
 

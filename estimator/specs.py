@@ -46,6 +46,7 @@ class HardwareSpec:
     usual_backend: str = ""  # the backend this hardware usually runs; "": `backend`
     gpu_working_set_gb: float | None = None  # Apple: recommendedMaxWorkingSetSize, GB
     architecture: str = ""  # the chip's generation ("ada", "rdna4"); "": unknown
+    memory_type: str = ""  # as the vendor prints it ("GDDR6 ECC", "HBM3"); "": unknown
 
     def __post_init__(self):
         if self.kind not in HARDWARE_KINDS:
@@ -58,6 +59,17 @@ class HardwareSpec:
     @property
     def unified_memory(self) -> bool:
         return self.kind in UNIFIED_MEMORY_KINDS
+
+    @property
+    def calibration_kind(self) -> str:
+        """The class whose fitted factors this hardware shares. A data-centre card with GDDR
+        memory is the same chip as a workstation card (A40 and RTX A6000 are both GA102, L40S
+        and RTX 6000 Ada both AD102) and streams weights like one; data-centre cards on HBM
+        are a class of their own."""
+        if self.kind == "datacenter_gpu" and self.memory_type:
+            if not self.memory_type.upper().startswith("HBM"):
+                return "discrete_gpu"
+        return self.kind
 
     @property
     def on_usual_backend(self) -> bool:
@@ -224,6 +236,7 @@ def hardware_spec(
     product_name: str = "",
     gpu_working_set_gb: float | None = None,
     architecture: str = "",
+    memory_type: str = "",
     gpu_count: int = 1,
     system_ram_gb: float | None = None,
     system_ram_bandwidth_gb_s: float | None = None,
@@ -254,6 +267,7 @@ def hardware_spec(
         name=name,
         fp16_accumulate_ratio=fp16_accumulate_ratio(product_name),
         gpu_working_set_gb=gpu_working_set_gb,
+        memory_type=memory_type,
         architecture=architecture,
     )
 
@@ -271,6 +285,7 @@ def hardware_from_row(row: Mapping, **options) -> HardwareSpec:
         product_name=row.get("name", ""),
         gpu_working_set_gb=_number(row, "gpu_working_set_gb"),
         architecture=row.get("architecture", ""),
+        memory_type=row.get("memory_type", ""),
         **options,
     )
 
