@@ -5,7 +5,7 @@ import math
 import re
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -130,6 +130,12 @@ class Hardware(SourcedMixin, Publishable):
         blank=True,
         help_text="The chip's architecture generation (e.g. 'ada', 'rdna4', 'apple-m4'); "
         "the estimator calibrates each generation apart where it has measurements.",
+    )
+    gpu_dies = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="Dies the GPU is split across (2 for an Apple Ultra: two Max dies joined by "
+        "UltraFusion); the estimator fits their generation speed apart.",
     )
     backend = models.CharField(
         max_length=10, choices=Backend.choices, help_text="The usual backend for this hardware."

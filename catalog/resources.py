@@ -69,6 +69,7 @@ class HardwareResource(SchemaResource):
     launch_msrp_usd = Column(Money())
     interface = Column(Text())
     architecture = Column(Text())
+    gpu_dies = Column(Integer(), default=1)
     backend = Column(Choice(Backend.values))
     backends = Column(Items(Backend.values))
     fp16_tflops_printed = Column(Number())

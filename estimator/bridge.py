@@ -63,6 +63,7 @@ def spec_for(row, **options):
             gpu_working_set_gb=row.gpu_working_set_gb,
             architecture=row.architecture,
             memory_type=row.memory_type,
+            gpu_dies=row.gpu_dies,
             **options,
         )
     if isinstance(row, Model):

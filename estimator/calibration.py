@@ -160,6 +160,11 @@ def is_generation_key(key: str) -> bool:
     return key.count("/") == 3
 
 
+def kind_of(keys: tuple[str, ...]) -> str:
+    """The card class of a device's group keys (the level before "global"; "cpu")."""
+    return keys[-2] if keys and keys[-1] == "global" else (keys[-1] if keys else "")
+
+
 def parent_key(key: str) -> str:
     return key.rsplit("/", 1)[0] if is_generation_key(key) else key
 
@@ -232,6 +237,9 @@ class Calibration:
     # their card class's usual-backend groups; applied when an answer falls back to those.
     backend_ratios: dict = field(default_factory=dict)
     prefill_moe_slowdown: float = 0.0  # extra time per routed-expert FLOP in a prompt
+    # card class -> decode speed ratio of GPUs split across several dies (an Apple Ultra) to
+    # the prediction of the groups fitted on single-die chips; 1 where none was measured.
+    die_ratios: dict = field(default_factory=dict)
     _by_key: dict = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -265,12 +273,18 @@ class Calibration:
         ratios = self.backend_ratios.get(backend)
         return ratios[index] if ratios and ratios[index] else 1.0
 
-    def decode_choice(self, keys: tuple[str, ...], skip: int = 0, usual: bool = True) -> Chosen:
+    def die_ratio(self, keys: tuple[str, ...], dies: int) -> float:
+        """The decode speed ratio for a GPU spanning `dies` dies (1.0 for one die)."""
+        return self.die_ratios.get(kind_of(keys), 1.0) if dies > 1 else 1.0
+
+    def decode_choice(
+        self, keys: tuple[str, ...], skip: int = 0, usual: bool = True, dies: int = 1
+    ) -> Chosen:
         """The group answering for decode; skip sets aside the first `skip` levels; usual says
-        whether the backend is the hardware's usual one."""
+        whether the backend is the hardware's usual one; dies, how many dies the GPU spans."""
         fallback = PRIOR_GPU if "global" in keys else PRIOR_CPU
         chosen = self._first(keys, lambda group: group.decode is not None, fallback, skip)
-        ratio = self._backend_ratio(keys, chosen, 0, usual)
+        ratio = self._backend_ratio(keys, chosen, 0, usual) * self.die_ratio(keys, dies)
         if ratio == 1.0:
             return chosen
         decode = chosen.group.decode
@@ -315,7 +329,8 @@ class Calibration:
 
     def decode_for(self, card: HardwareSpec | None, backend: str, runtime: str) -> Chosen:
         usual = card is None or card.on_usual_backend
-        return self.decode_choice(group_keys(card, backend, runtime), usual=usual)
+        dies = card.gpu_dies if card else 1
+        return self.decode_choice(group_keys(card, backend, runtime), usual=usual, dies=dies)
 
     def prefill_for(self, card: HardwareSpec | None, backend: str, runtime: str) -> Chosen:
         uses_tflops = card is not None and bool(card.tensor_tflops)
@@ -342,6 +357,7 @@ class Calibration:
             "moe_overhead": self.moe_overhead,
             "prefill_moe_slowdown": self.prefill_moe_slowdown,
             "backend_ratios": {key: list(value) for key, value in self.backend_ratios.items()},
+            "die_ratios": dict(self.die_ratios),
             "groups": [asdict(group) for group in self.groups],
         }
 
@@ -368,6 +384,7 @@ class Calibration:
             data.get("moe_overhead", 0.0),
             {key: tuple(value) for key, value in data.get("backend_ratios", {}).items()},
             data.get("prefill_moe_slowdown", 0.0),
+            dict(data.get("die_ratios", {})),
         )
 
 
@@ -388,6 +405,7 @@ class MeasurementRow:
     bandwidth_gb_s: float
     work: PromptWork  # per prompt token
     prefill_s: float | None
+    dies: int = 1  # dies the GPU spans: rows of multi-die GPUs are fitted apart (die_ratios)
 
     @property
     def attention_share(self) -> float:
@@ -437,6 +455,7 @@ def measurement_row(measurement: Measurement) -> MeasurementRow:
         bandwidth_gb_s=bandwidth,
         work=prompt_work(model, measurement.quant, measurement.prompt, measurement.depth),
         prefill_s=1 / measurement.prefill_tok_s if measurement.prefill_tok_s else None,
+        dies=card.gpu_dies if card else 1,
     )
 
 
@@ -480,7 +499,7 @@ def _decode_factors(
 
 def _global_decode(rows: list[MeasurementRow]) -> tuple[float, float]:
     """(hop seconds, MoE overhead) fitted on every GPU row together."""
-    gpu_rows = [r for r in rows if r.decode_s and "global" in r.keys]
+    gpu_rows = [r for r in rows if r.decode_s and "global" in r.keys and r.dies == 1]
     if len(gpu_rows) < MIN_GROUP_MEASUREMENTS:
         return 0.0, 0.0
     has_hops = any(r.hops for r in gpu_rows)
@@ -666,7 +685,7 @@ def _fit(
     decode_members, prefill_members = {}, {}
     for row in rows:
         for key in row.keys:
-            if _member(row, row.keys, key):
+            if row.dies == 1 and _member(row, row.keys, key):
                 decode_members.setdefault(key, []).append(row)
         for key in row.prefill_keys:
             if _member(row, row.prefill_keys, key):
@@ -695,7 +714,8 @@ def _fit(
         moe_overhead=moe,
         prefill_moe_slowdown=shape.moe_slowdown,
     )
-    return replace(calibration, backend_ratios=_backend_ratios(calibration, rows))
+    calibration = replace(calibration, backend_ratios=_backend_ratios(calibration, rows))
+    return replace(calibration, die_ratios=_die_ratios(calibration, rows))
 
 
 def _class_level(keys: tuple[str, ...]) -> int:
@@ -731,6 +751,19 @@ def _backend_ratios(calibration: Calibration, rows: list[MeasurementRow]) -> dic
     return {backend: (mean(d), mean(p)) for backend, (d, p) in sorted(logs.items())}
 
 
+def _die_ratios(calibration: Calibration, rows: list[MeasurementRow]) -> dict:
+    """Per card class, the geometric mean of measured / predicted decode speed of GPUs that
+    span several dies, predicted by the groups fitted on single-die chips. An Apple Ultra is
+    two Max dies: its GPU reaches the far die's memory through the UltraFusion bridge."""
+    logs = {}
+    for row in rows:
+        if row.dies > 1 and row.decode_s:
+            decode = predict(calibration, row).decode
+            if decode:
+                logs.setdefault(kind_of(row.keys), []).append(math.log(1 / row.decode_s / decode))
+    return {kind: math.exp(sum(v) / len(v)) for kind, v in sorted(logs.items())}
+
+
 @dataclass(frozen=True)
 class Prediction:
     """A held-out row's predicted speeds with the range the engine would show."""
@@ -756,7 +789,7 @@ def predict(
     """Decode and prefill tok/s predicted for a measured row, with their ranges (skip: as if
     the first `skip` levels of groups had no measurements)."""
     decode = decode_low = decode_high = None
-    decode_choice = calibration.decode_choice(row.keys, skip, row.usual)
+    decode_choice = calibration.decode_choice(row.keys, skip, row.usual, row.dies)
     if row.decode:
         seconds = decode_seconds(row.decode, decode_choice.group.decode)
         decode = 1 / (seconds + calibration.gpu_hop_s * row.hops)

@@ -1,5 +1,6 @@
 """What the methodology page shows: the stored calibration, its factors and its error."""
 
+from catalog.models import HardwareKind
 from estimator import bridge
 from estimator.compatibility import BACKEND_LABELS
 from estimator.constants import (
@@ -42,6 +43,10 @@ def methodology_context():
         "backend_ratios": [
             {"backend": BACKEND_LABELS.get(b, b), "decode": ratios[0], "prefill": ratios[1]}
             for b, ratios in calibration.backend_ratios.items()
+        ],
+        "die_ratios": [
+            {"kind": dict(HardwareKind.choices).get(kind, kind), "decode": ratio}
+            for kind, ratio in calibration.die_ratios.items()
         ],
         "min_group": MIN_GROUP_MEASUREMENTS,
         "few": FEW_MEASUREMENTS,

@@ -47,6 +47,7 @@ class HardwareSpec:
     gpu_working_set_gb: float | None = None  # Apple: recommendedMaxWorkingSetSize, GB
     architecture: str = ""  # the chip's generation ("ada", "rdna4"); "": unknown
     memory_type: str = ""  # as the vendor prints it ("GDDR6 ECC", "HBM3"); "": unknown
+    gpu_dies: int = 1  # dies the GPU spans (2: an Apple Ultra, two Max dies)
 
     def __post_init__(self):
         if self.kind not in HARDWARE_KINDS:
@@ -237,6 +238,7 @@ def hardware_spec(
     gpu_working_set_gb: float | None = None,
     architecture: str = "",
     memory_type: str = "",
+    gpu_dies: int = 1,
     gpu_count: int = 1,
     system_ram_gb: float | None = None,
     system_ram_bandwidth_gb_s: float | None = None,
@@ -268,6 +270,7 @@ def hardware_spec(
         fp16_accumulate_ratio=fp16_accumulate_ratio(product_name),
         gpu_working_set_gb=gpu_working_set_gb,
         memory_type=memory_type,
+        gpu_dies=gpu_dies,
         architecture=architecture,
     )
 
@@ -286,6 +289,7 @@ def hardware_from_row(row: Mapping, **options) -> HardwareSpec:
         gpu_working_set_gb=_number(row, "gpu_working_set_gb"),
         architecture=row.get("architecture", ""),
         memory_type=row.get("memory_type", ""),
+        gpu_dies=_integer(row, "gpu_dies") or 1,
         **options,
     )
 
