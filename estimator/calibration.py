@@ -531,18 +531,23 @@ def _scale(row: MeasurementRow, shape, uses_tflops: bool) -> float:
     return REF_BANDWIDTH_GB_S * 1e9 * ratio**bandwidth_exponent
 
 
-def _prefill_columns(row, shape: PrefillShape, uses_tflops: bool, paths, own_attention):
+def _prefill_columns(
+    row, shape: PrefillShape, uses_tflops: bool, paths, own_attention, attention_slowdown=0.0
+):
     """Linear features of a row's prefill seconds: the matrix work in the column of its weight
-    path (paths fitted apart; the others share the first), and attention when fitted apart."""
+    path (paths fitted apart; the others share the first), and attention in a column of its
+    own when fitted apart, else at the reference path's rate x (1 + attention_slowdown)."""
     scale = _scale(row, shape, uses_tflops)
     work = row.work
     matrix = (work.dense_flops + work.expert_flops * (1 + shape.moe_slowdown)) / scale
     attention = work.attention_flops / scale
     column = paths.index(work.weights) if work.weights in paths else 0
     columns = [0.0] * len(paths)
-    columns[column] = matrix if own_attention else matrix + attention
+    columns[column] = matrix
     if own_attention:
         columns.append(attention)
+    else:
+        columns[0] += attention * (1 + attention_slowdown)
     return columns
 
 
@@ -561,14 +566,20 @@ def _fitted_paths(rows) -> tuple[str, ...]:
     return tuple(enough) or (_REFERENCE_PATHS[0],)
 
 
-def _prefill_fit(rows, shape: PrefillShape, uses_tflops: bool) -> PrefillFactors | None:
+def _prefill_fit(
+    rows, shape: PrefillShape, uses_tflops: bool, attention_slowdown: float = 0.0
+) -> PrefillFactors | None:
     """Factors for prefill seconds = (matrix work x (1 + the weight path's slowdown) +
-    attention x (1 + attention slowdown)) / (factor x scale), or None with too few rows."""
+    attention x (1 + attention slowdown)) / (factor x scale), or None with too few rows. The
+    attention slowdown is fitted when the rows tell it apart, else `attention_slowdown`."""
     if len(rows) < MIN_GROUP_MEASUREMENTS:
         return None
     own_attention = max(r.attention_share for r in rows) >= _ATTENTION_SHARE_TO_FIT
     paths = _fitted_paths(rows)
-    features = [_prefill_columns(r, shape, uses_tflops, paths, own_attention) for r in rows]
+    features = [
+        _prefill_columns(r, shape, uses_tflops, paths, own_attention, attention_slowdown)
+        for r in rows
+    ]
     beta = relative_least_squares(features, [r.prefill_s for r in rows])
     if not beta or min(beta[: len(paths)]) <= 0:
         return None
@@ -582,7 +593,8 @@ def _prefill_fit(rows, shape: PrefillShape, uses_tflops: bool) -> PrefillFactors
         compute_efficiency=factor if uses_tflops else None,
         flops_per_byte=None if uses_tflops else factor,
         quantized_slowdown=slowdowns.get("quantized", 0.0),
-        attention_slowdown=beta[-1] / reference - 1 if own_attention else 0.0,
+        attention_slowdown=beta[-1] / reference - 1 if own_attention else attention_slowdown,
+        attention_fitted=own_attention,
         compute_exponent=shape.compute_exponent,
         bandwidth_exponent=shape.bandwidth_exponent,
         bf16_slowdown=slowdowns.get("bf16", 0.0),
@@ -590,10 +602,12 @@ def _prefill_fit(rows, shape: PrefillShape, uses_tflops: bool) -> PrefillFactors
     )
 
 
-def _prefill_factors(rows: list[MeasurementRow], shape: PrefillShape) -> PrefillFactors:
+def _prefill_factors(
+    rows: list[MeasurementRow], shape: PrefillShape, attention_slowdown: float = 0.0
+) -> PrefillFactors:
     measured = [r for r in rows if r.prefill_s]
-    by_compute = _prefill_fit([r for r in measured if r.tflops], shape, True)
-    by_bandwidth = _prefill_fit(measured, shape, False)
+    by_compute = _prefill_fit([r for r in measured if r.tflops], shape, True, attention_slowdown)
+    by_bandwidth = _prefill_fit(measured, shape, False, attention_slowdown)
     chosen = by_compute or by_bandwidth or PrefillFactors(None, None)
     return replace(
         chosen,
@@ -705,6 +719,7 @@ def _fit(
         )
         if group.decode or group.prefill.compute_efficiency or group.prefill.flops_per_byte:
             groups.append(group)
+    groups = _inherit_attention(groups, prefill_members, shape)
     calibration = Calibration(
         tuple(groups),
         hop_s,
@@ -716,6 +731,32 @@ def _fit(
     )
     calibration = replace(calibration, backend_ratios=_backend_ratios(calibration, rows))
     return replace(calibration, die_ratios=_die_ratios(calibration, rows))
+
+
+def _inherit_attention(groups: list[GroupCalibration], members: dict, shape) -> list:
+    """Refit the prefill of groups whose measurements cannot tell attention's cost apart (no
+    long prompt or deep context) with the attention slowdown of the nearest broader group that
+    could: a deep-context prompt then costs what this backend's attention kernels were seen to
+    cost, not what its matrix kernels cost."""
+    by_key = {group.key: group for group in groups}
+    refitted = []
+    for group in groups:
+        rows = members.get(group.key, [])
+        if group.prefill.attention_fitted or not rows:
+            refitted.append(group)
+            continue
+        chain = rows[0].prefill_keys
+        broader = chain[chain.index(group.key) + 1 :] if group.key in chain else ()
+        source = next(
+            (by_key[k] for k in broader if k in by_key and by_key[k].prefill.attention_fitted),
+            None,
+        )
+        if source is None:
+            refitted.append(group)
+            continue
+        prefill = _prefill_factors(rows, shape, source.prefill.attention_slowdown)
+        refitted.append(replace(group, prefill=prefill))
+    return refitted
 
 
 def _class_level(keys: tuple[str, ...]) -> int:

@@ -49,6 +49,9 @@ class PrefillFactors:
     flops_per_byte: float | None  # FLOP/s per byte/s at a REF_BANDWIDTH card (no TFLOPS known)
     quantized_slowdown: float = 0.0  # extra time for quantized weights (dequantisation)
     attention_slowdown: float = 0.0  # extra time per attention FLOP over a dense-matmul FLOP
+    # Whether attention_slowdown was told apart in this group's own long-prompt measurements
+    # (False: taken from the nearest broader group that could, or 0 where none could).
+    attention_fitted: bool = False
     compute_exponent: float = 1.0
     bandwidth_exponent: float = 1.0
     # Extra time per BF16 weight FLOP over F16: backends without a native BF16 matrix path

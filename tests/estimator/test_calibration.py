@@ -231,6 +231,31 @@ def _synthetic_prefill(factors: PrefillFactors, runs) -> list[Measurement]:
     return synthetic
 
 
+def test_a_group_without_long_prompts_takes_attention_cost_from_a_broader_group():
+    """The RX 9070 XT was measured on short prompts only, so its generation's group cannot tell
+    attention's cost from the matrices'; the RDNA 3 cards' long prompts on ROCm can. Held out,
+    the R9700 (the same RDNA 4 chip) at 16-32k tokens of depth must pay that attention cost."""
+    truth = PrefillFactors(compute_efficiency=0.5, flops_per_byte=40.0, attention_slowdown=3.0)
+    cards = {"rx-7900-xt", "rx-7900-gre", "rx-9070-xt", "radeon-ai-pro-r9700"}
+    runs = [
+        m
+        for m in measurements()
+        if m.hardware.name in cards and m.prefill_tok_s and m.backend == "rocm"
+    ]
+    synthetic = _synthetic_prefill(truth, runs)
+    held_out = [m for m in synthetic if m.hardware.name == "radeon-ai-pro-r9700"]
+    fitted = fit_calibration([m for m in synthetic if m.hardware.name != "radeon-ai-pro-r9700"])
+    rdna4 = fitted.prefill_group(load_catalog().hardware["rx-9070-xt"], "rocm", "llama-cpp")
+    assert rdna4.key == "ggml/rocm/discrete_gpu/rdna4"
+    assert not rdna4.prefill.attention_fitted
+    assert rdna4.prefill.attention_slowdown == pytest.approx(3.0, rel=1e-3)
+    deep = [m for m in held_out if m.depth >= 16384]
+    assert len(deep) >= 4
+    for run in deep:
+        predicted = predict(fitted, measurement_row(run)).prefill
+        assert predicted == pytest.approx(run.prefill_tok_s, rel=0.02)
+
+
 def test_prefill_fit_recovers_weight_paths_and_the_experts_slowdown():
     truth = PrefillFactors(
         compute_efficiency=0.5, flops_per_byte=40.0, quantized_slowdown=0.3, bf16_slowdown=0.8,
