@@ -25,7 +25,14 @@ from estimator.constants import (
 )
 from estimator.memory import kv_cache_bytes, weights_bytes
 from estimator.models import CalibrationRun
-from estimator.specs import HardwareSpec, Measurement, ModelSpec, QuantSpec, hardware_spec
+from estimator.specs import (
+    HardwareSpec,
+    Measurement,
+    ModelSpec,
+    QuantSpec,
+    hardware_spec,
+    is_legacy_build,
+)
 
 BASIS_LABELS = {
     "measured": "measured",
@@ -165,6 +172,7 @@ def measurements_from_benchmarks(benchmarks):
             prompt_tokens=b.prompt_tokens,
             depth=b.depth,
             run_backend=b.backend or None,
+            legacy_build=is_legacy_build(b.runtime_version, b.measured_on),
         )
         for b in benchmarks
         if b.model.modality == "text"

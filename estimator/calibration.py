@@ -406,6 +406,7 @@ class MeasurementRow:
     work: PromptWork  # per prompt token
     prefill_s: float | None
     dies: int = 1  # dies the GPU spans: rows of multi-die GPUs are fitted apart (die_ratios)
+    legacy: bool = False  # run on a pre-2025 build (Measurement.legacy_build)
 
     @property
     def attention_share(self) -> float:
@@ -456,30 +457,47 @@ def measurement_row(measurement: Measurement) -> MeasurementRow:
         work=prompt_work(model, measurement.quant, measurement.prompt, measurement.depth),
         prefill_s=1 / measurement.prefill_tok_s if measurement.prefill_tok_s else None,
         dies=card.gpu_dies if card else 1,
+        legacy=measurement.legacy_build,
     )
 
 
 # --- Decode ------------------------------------------------------------------------------------
 
 
-def _decode_columns(row: MeasurementRow, moe_overhead: float | None) -> list[float]:
-    """Linear features of decode time; moe_overhead None fits it as a column of its own."""
+def _legacy_layers(row: MeasurementRow) -> float:
+    """The layers whose per-token overhead a run on a pre-2025 build paid on top (0 for a
+    current build)."""
+    return row.decode.layers if row.legacy else 0.0
+
+
+def _decode_columns(
+    row: MeasurementRow, moe_overhead: float | None, legacy: bool = False
+) -> list[float]:
+    """Linear features of decode time; moe_overhead None fits it as a column of its own;
+    legacy adds a column for the extra per-layer time of pre-2025 builds."""
     f = row.decode
     streamed = f.weight_seconds + f.kv_seconds
     if moe_overhead is None:
-        return [streamed, f.kv_seconds, f.layers, f.moe_seconds]
-    return [streamed + moe_overhead * f.moe_seconds, f.kv_seconds, f.layers]
+        columns = [streamed, f.kv_seconds, f.layers, f.moe_seconds]
+    else:
+        columns = [streamed + moe_overhead * f.moe_seconds, f.kv_seconds, f.layers]
+    return [*columns, _legacy_layers(row)] if legacy else columns
 
 
 def _decode_factors(
-    rows: list[MeasurementRow], hop_s: float, moe_default: float
+    rows: list[MeasurementRow], hop_s: float, moe_default: float, eras: bool = True
 ) -> DecodeFactors | None:
+    """A group's decode factors. With `eras`, a group holding enough runs of pre-2025 builds
+    and of current ones fits their extra per-layer time apart, so that its own per-layer
+    overhead is today's (llama.cpp's Metal kernels lost most of theirs in 2024-25)."""
     usable = [r for r in rows if r.decode_s and r.decode]
     if len(usable) < MIN_GROUP_MEASUREMENTS:
         return None
     moe_rows = sum(1 for r in usable if r.decode.moe_seconds)
     own_moe = MIN_MOE_MEASUREMENTS <= moe_rows <= len(usable) - MIN_MOE_MEASUREMENTS
-    features = [_decode_columns(r, None if own_moe else moe_default) for r in usable]
+    legacy_rows = sum(1 for r in usable if r.legacy)
+    legacy = eras and MIN_MOE_MEASUREMENTS <= legacy_rows <= len(usable) - MIN_MOE_MEASUREMENTS
+    features = [_decode_columns(r, None if own_moe else moe_default, legacy) for r in usable]
     # The hop time is fitted globally; it must not swallow a row's whole measured time.
     targets = [max(r.decode_s - hop_s * r.hops, r.decode_s / 2) for r in usable]
     beta = relative_least_squares(features, targets)
@@ -494,7 +512,8 @@ def _decode_factors(
             rest = [0.0] * (len(features[0]) - 1)
         beta = [1.0, *rest]
     moe = beta[3] / beta[0] if own_moe else moe_default
-    return DecodeFactors(1 / beta[0], beta[1] / beta[0], beta[2], moe)
+    legacy_s = beta[-1] if legacy else 0.0
+    return DecodeFactors(1 / beta[0], beta[1] / beta[0], beta[2], moe, legacy_s)
 
 
 def _global_decode(rows: list[MeasurementRow]) -> tuple[float, float]:
@@ -712,7 +731,10 @@ def _fit(
         group = GroupCalibration(
             key,
             len(decoders),
-            _decode_factors(decoders, hop_s, moe),
+            # Card-class and global groups do not tell eras apart: there the era's column
+            # soaked up differences between cards (held out, ROCm answers, which fall back
+            # to those groups, got worse).
+            _decode_factors(decoders, hop_s, moe, eras=not _is_class_wide(key)),
             _prefill_factors(prefillers, shape),
             backends=tuple(sorted({r.backend for r in decoders})),
             prefill_measurements=sum(1 for r in prefillers if r.prefill_s),
@@ -833,6 +855,7 @@ def predict(
     decode_choice = calibration.decode_choice(row.keys, skip, row.usual, row.dies)
     if row.decode:
         seconds = decode_seconds(row.decode, decode_choice.group.decode)
+        seconds += decode_choice.group.decode.legacy_layer_overhead_s * _legacy_layers(row)
         decode = 1 / (seconds + calibration.gpu_hop_s * row.hops)
         low, high = decode_choice.decode_range()
         decode_low, decode_high = decode * low, decode * high

@@ -330,3 +330,8 @@ MIN_MOE_MEASUREMENTS = 3
 RANGE_FOLDS = 10
 # Powers of TFLOPS (or bandwidth) that prefill speed is fitted to grow with, tried in turn.
 PREFILL_EXPONENT_GRID = tuple(round(0.2 + 0.05 * i, 2) for i in range(17))  # 0.2 ... 1.0
+
+# Runs on runtime builds from before this year are "legacy": llama.cpp's per-layer overhead
+# (kernel launches, graph setup) fell since, on Metal most of all. Calibration fits their extra
+# per-layer time apart where a group holds runs of both eras; estimates answer for current builds.
+LEGACY_BEFORE_YEAR = 2025

@@ -4,6 +4,7 @@ Row converters take plain mappings (a csv.DictReader row, or a dict built from a
 instance), so the benchmark script and a Django management command share them.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -11,6 +12,7 @@ from estimator.constants import (
     DEFAULT_SYSTEM_RAM_BANDWIDTH_GB_S,
     DEFAULT_SYSTEM_RAM_GB,
     GEFORCE_FP16_ACCUMULATE_RATIO,
+    LEGACY_BEFORE_YEAR,
 )
 
 HARDWARE_KINDS = frozenset({"discrete_gpu", "datacenter_gpu", "apple_silicon", "apu", "cpu"})
@@ -171,6 +173,7 @@ class Measurement:
     prompt_tokens: int | None = None  # prefill prompt (llama-bench -p); None: context_tokens
     depth: int = 0  # tokens already in the context (llama-bench -d)
     run_backend: str | None = None  # the backend used; None: the hardware's usual one
+    legacy_build: bool = False  # run on a runtime build from before 2025
 
     @property
     def backend(self) -> str:
@@ -353,4 +356,15 @@ def measurement_from_row(
         prompt_tokens=_integer(row, "prompt_tokens"),
         depth=_integer(row, "depth") or 0,
         run_backend=row.get("backend") or None,
+        legacy_build=is_legacy_build(row.get("runtime_version", ""), row.get("measured_on", "")),
     )
+
+
+def is_legacy_build(runtime_version: str, measured_on) -> bool:
+    """Whether a run used a runtime build from before 2025: by the date it was measured, else
+    by a year its build description names ("Metal, May 2024 build")."""
+    year = str(measured_on or "")[:4]
+    if year.isdigit():
+        return int(year) < LEGACY_BEFORE_YEAR
+    named = [int(y) for y in re.findall(r"\b(20[0-9]{2})\b", runtime_version or "")]
+    return bool(named) and max(named) < LEGACY_BEFORE_YEAR

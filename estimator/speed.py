@@ -33,6 +33,9 @@ class DecodeFactors:
     attention_overhead: float  # extra weight-byte equivalents spent per KV byte read
     layer_overhead_s: float  # fixed seconds per layer per token (kernel launches, syncs)
     moe_overhead: float = 0.0  # extra time per expert-weight byte (routing, expert dispatch)
+    # Extra seconds per layer per token that runs on pre-2025 builds paid (fitted to read older
+    # measurements right; estimates answer for current builds and never add it).
+    legacy_layer_overhead_s: float = 0.0
 
 
 @dataclass(frozen=True)

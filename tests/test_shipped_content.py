@@ -3,6 +3,7 @@ resolves to a current value."""
 
 import pytest
 
+from benchmarks.estimator_accuracy import load_catalog
 from catalog.models import Model, Runtime
 from core.workflow import Publishable
 from editorial.models import (
@@ -15,6 +16,7 @@ from editorial.models import (
     QuickAnswer,
 )
 from editorial.shortcodes import MISSING, SHORTCODE, References, expand
+from estimator import bridge, fit_calibration
 from estimator.tool_forms import PRESETS
 from glossary.models import Term
 
@@ -137,3 +139,26 @@ def test_every_tool_has_a_sourced_route_for_each_os_it_supports():
             assert routes, f"{runtime.slug} has no {label} install route"
             assert all(r.source_url.startswith("https://") for r in routes)
             assert all(r.install_command or r.download_url for r in routes)
+
+
+@pytest.mark.django_db
+def test_the_seeded_calibration_is_the_one_the_accuracy_script_fits():
+    """`manage.py calibrate` reads the benchmarks from the database and the accuracy script from
+    the CSVs; both must see the same runs the same way (backend, build era, dies, memory)."""
+    stored, run = bridge.current_calibration()
+    assert run is not None
+    from_csv = fit_calibration(load_catalog().measurements)
+    assert [g.key for g in stored.groups] == [g.key for g in from_csv.groups]
+    for ours, theirs in zip(stored.groups, from_csv.groups, strict=True):
+        assert ours.measurements == theirs.measurements
+        if theirs.decode:
+            assert ours.decode.bandwidth_efficiency == pytest.approx(
+                theirs.decode.bandwidth_efficiency, rel=1e-6
+            )
+            assert ours.decode.legacy_layer_overhead_s == pytest.approx(
+                theirs.decode.legacy_layer_overhead_s, rel=1e-6, abs=1e-12
+            )
+    assert stored.die_ratios.keys() == from_csv.die_ratios.keys() == {"apple_silicon"}
+    assert stored.die_ratios["apple_silicon"] == pytest.approx(
+        from_csv.die_ratios["apple_silicon"], rel=1e-6
+    )

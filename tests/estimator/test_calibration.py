@@ -26,6 +26,7 @@ from estimator.calibration import (
 )
 from estimator.fitting import relative_least_squares
 from estimator.memory import kv_cache_bytes
+from estimator.specs import is_legacy_build
 from estimator.speed import (
     DecodeFactors,
     PrefillFactors,
@@ -152,6 +153,58 @@ def test_an_apple_ultra_is_fitted_apart_from_single_die_chips():
         abs(predict(without, measurement_row(run)).decode / run.decode_tok_s - 1) for run in runs
     )
     assert len(runs) >= 10 and errors[len(errors) // 2] < 0.15
+
+
+@pytest.mark.parametrize(
+    "runtime_version, measured_on, legacy",
+    [
+        ("Metal, May 2024 build", "", True),
+        ("CUDA 12.1, mid-May 2024 build", None, True),
+        ("b10050", "2026-08-07", False),
+        ("", "2024-12-31", True),
+        ("79c1160 (6123)", "", False),
+        ("PR #12833 build (2025-04; build not printed)", "", False),
+        ("2e2b22b (6180)", "", False),
+    ],
+)
+def test_a_run_is_legacy_when_its_build_predates_2025(runtime_version, measured_on, legacy):
+    assert is_legacy_build(runtime_version, measured_on) is legacy
+
+
+def test_runs_on_pre_2025_builds_pay_their_own_per_layer_time_and_estimates_do_not():
+    """llama.cpp's Metal kernels lost most of their per-layer cost after May 2024: fitting the
+    2024 runs apart reads them right and leaves today's overhead for today's estimates."""
+    legacy = [m for m in measurements() if m.legacy_build]
+    assert {m.hardware.kind for m in legacy} >= {"apple_silicon"}
+    fitted = calibration()
+    apple = fitted.decode_group(load_catalog().hardware["apple-m4-pro"], "metal", "llama-cpp")
+    assert apple.key.startswith("ggml/metal/apple_silicon")
+    assert apple.decode.legacy_layer_overhead_s > apple.decode.layer_overhead_s > 0
+    # Held out, the M1 Max's May 2024 runs: read as 2024 runs they come out slower, and
+    # nearer what was measured, than the same runs read as today's.
+    without = fit_calibration([m for m in measurements() if m.hardware.name != "apple-m1-max"])
+    runs = [
+        m
+        for m in measurements()
+        if m.hardware.name == "apple-m1-max" and m.legacy_build and m.decode_tok_s
+    ]
+    assert len(runs) >= 4
+    for run in runs:
+        as_2024 = predict(without, measurement_row(run)).decode
+        as_today = predict(without, measurement_row(replace(run, legacy_build=False))).decode
+        assert as_2024 < as_today
+        assert abs(as_2024 / run.decode_tok_s - 1) < abs(as_today / run.decode_tok_s - 1)
+    # A visitor's estimate is for a current build: it never adds the 2024 per-layer time.
+    catalog = load_catalog()
+    request = EstimateRequest(
+        catalog.hardware["apple-m4-pro"], catalog.models["llama-3-8b"], catalog.quants["Q4_K_M"]
+    )
+    row = measurement_row(
+        Measurement(request.hardware, request.model, request.quant, 4096, decode_tok_s=1.0)
+    )
+    assert estimate(request, fitted).decode_tok_s.expected == pytest.approx(
+        predict(fitted, row).decode, rel=0.05
+    )
 
 
 def test_groups_need_enough_measurements_of_their_own():
