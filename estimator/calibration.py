@@ -551,11 +551,18 @@ def _scale(row: MeasurementRow, shape, uses_tflops: bool) -> float:
 
 
 def _prefill_columns(
-    row, shape: PrefillShape, uses_tflops: bool, paths, own_attention, attention_slowdown=0.0
+    row,
+    shape: PrefillShape,
+    uses_tflops: bool,
+    paths,
+    own_attention,
+    attention_slowdown=0.0,
+    legacy=False,
 ):
     """Linear features of a row's prefill seconds: the matrix work in the column of its weight
     path (paths fitted apart; the others share the first), and attention in a column of its
-    own when fitted apart, else at the reference path's rate x (1 + attention_slowdown)."""
+    own when fitted apart, else at the reference path's rate x (1 + attention_slowdown); with
+    `legacy`, a last column holding a pre-2025 build's whole work (0 for a current build)."""
     scale = _scale(row, shape, uses_tflops)
     work = row.work
     matrix = (work.dense_flops + work.expert_flops * (1 + shape.moe_slowdown)) / scale
@@ -567,7 +574,15 @@ def _prefill_columns(
         columns.append(attention)
     else:
         columns[0] += attention * (1 + attention_slowdown)
+    if legacy:
+        columns.append(matrix + attention if row.legacy else 0.0)
     return columns
+
+
+def _has_eras(rows) -> bool:
+    """Whether rows hold enough runs of pre-2025 builds and of current ones to tell apart."""
+    legacy = sum(1 for r in rows if r.legacy)
+    return MIN_MOE_MEASUREMENTS <= legacy <= len(rows) - MIN_MOE_MEASUREMENTS
 
 
 # The matrix path a prompt's speed is stated against, and which measured path stands in for an
@@ -586,17 +601,23 @@ def _fitted_paths(rows) -> tuple[str, ...]:
 
 
 def _prefill_fit(
-    rows, shape: PrefillShape, uses_tflops: bool, attention_slowdown: float = 0.0
+    rows,
+    shape: PrefillShape,
+    uses_tflops: bool,
+    attention_slowdown: float = 0.0,
+    eras: bool = True,
 ) -> PrefillFactors | None:
     """Factors for prefill seconds = (matrix work x (1 + the weight path's slowdown) +
     attention x (1 + attention slowdown)) / (factor x scale), or None with too few rows. The
-    attention slowdown is fitted when the rows tell it apart, else `attention_slowdown`."""
+    attention slowdown is fitted when the rows tell it apart, else `attention_slowdown`; with
+    `eras`, pre-2025 builds' extra time is fitted apart where both eras were measured."""
     if len(rows) < MIN_GROUP_MEASUREMENTS:
         return None
     own_attention = max(r.attention_share for r in rows) >= _ATTENTION_SHARE_TO_FIT
+    legacy = eras and _has_eras(rows)
     paths = _fitted_paths(rows)
     features = [
-        _prefill_columns(r, shape, uses_tflops, paths, own_attention, attention_slowdown)
+        _prefill_columns(r, shape, uses_tflops, paths, own_attention, attention_slowdown, legacy)
         for r in rows
     ]
     beta = relative_least_squares(features, [r.prefill_s for r in rows])
@@ -612,8 +633,11 @@ def _prefill_fit(
         compute_efficiency=factor if uses_tflops else None,
         flops_per_byte=None if uses_tflops else factor,
         quantized_slowdown=slowdowns.get("quantized", 0.0),
-        attention_slowdown=beta[-1] / reference - 1 if own_attention else attention_slowdown,
+        attention_slowdown=(
+            beta[len(paths)] / reference - 1 if own_attention else attention_slowdown
+        ),
         attention_fitted=own_attention,
+        legacy_slowdown=beta[-1] / reference if legacy else 0.0,
         compute_exponent=shape.compute_exponent,
         bandwidth_exponent=shape.bandwidth_exponent,
         bf16_slowdown=slowdowns.get("bf16", 0.0),
@@ -622,11 +646,15 @@ def _prefill_fit(
 
 
 def _prefill_factors(
-    rows: list[MeasurementRow], shape: PrefillShape, attention_slowdown: float = 0.0
+    rows: list[MeasurementRow],
+    shape: PrefillShape,
+    attention_slowdown: float = 0.0,
+    eras: bool = True,
 ) -> PrefillFactors:
     measured = [r for r in rows if r.prefill_s]
-    by_compute = _prefill_fit([r for r in measured if r.tflops], shape, True, attention_slowdown)
-    by_bandwidth = _prefill_fit(measured, shape, False, attention_slowdown)
+    with_tflops = [r for r in measured if r.tflops]
+    by_compute = _prefill_fit(with_tflops, shape, True, attention_slowdown, eras)
+    by_bandwidth = _prefill_fit(measured, shape, False, attention_slowdown, eras)
     chosen = by_compute or by_bandwidth or PrefillFactors(None, None)
     return replace(
         chosen,
@@ -703,7 +731,13 @@ def _fit_shape(rows: list[MeasurementRow]) -> PrefillShape:
 def _row_prefill_s(row, factors: PrefillFactors, uses_tflops: bool) -> float:
     factor = factors.compute_efficiency if uses_tflops else factors.flops_per_byte
     shape = PrefillShape(factors.compute_exponent, factors.bandwidth_exponent)
-    return prefill_token_seconds(row.work, factor * _scale(row, shape, uses_tflops), factors)
+    rate = factor * _scale(row, shape, uses_tflops)
+    seconds = prefill_token_seconds(row.work, rate, factors)
+    if row.legacy and factors.legacy_slowdown:
+        work = row.work
+        flops = work.dense_flops + work.expert_flops * (1 + factors.moe_slowdown)
+        seconds += factors.legacy_slowdown * (flops + work.attention_flops) / rate
+    return seconds
 
 
 # --- Fitting -----------------------------------------------------------------------------------
@@ -735,7 +769,7 @@ def _fit(
             # soaked up differences between cards (held out, ROCm answers, which fall back
             # to those groups, got worse).
             _decode_factors(decoders, hop_s, moe, eras=not _is_class_wide(key)),
-            _prefill_factors(prefillers, shape),
+            _prefill_factors(prefillers, shape, eras=not _is_class_wide(key)),
             backends=tuple(sorted({r.backend for r in decoders})),
             prefill_measurements=sum(1 for r in prefillers if r.prefill_s),
         )
@@ -776,7 +810,8 @@ def _inherit_attention(groups: list[GroupCalibration], members: dict, shape) -> 
         if source is None:
             refitted.append(group)
             continue
-        prefill = _prefill_factors(rows, shape, source.prefill.attention_slowdown)
+        eras = not _is_class_wide(group.key)
+        prefill = _prefill_factors(rows, shape, source.prefill.attention_slowdown, eras)
         refitted.append(replace(group, prefill=prefill))
     return refitted
 

@@ -55,6 +55,9 @@ class PrefillFactors:
     # Whether attention_slowdown was told apart in this group's own long-prompt measurements
     # (False: taken from the nearest broader group that could, or 0 where none could).
     attention_fitted: bool = False
+    # Extra time per FLOP that prompts on pre-2025 builds took (fitted to read older
+    # measurements right; estimates answer for current builds and never add it).
+    legacy_slowdown: float = 0.0
     compute_exponent: float = 1.0
     bandwidth_exponent: float = 1.0
     # Extra time per BF16 weight FLOP over F16: backends without a native BF16 matrix path

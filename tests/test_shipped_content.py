@@ -158,6 +158,9 @@ def test_the_seeded_calibration_is_the_one_the_accuracy_script_fits():
             assert ours.decode.legacy_layer_overhead_s == pytest.approx(
                 theirs.decode.legacy_layer_overhead_s, rel=1e-6, abs=1e-12
             )
+        assert ours.prefill.legacy_slowdown == pytest.approx(
+            theirs.prefill.legacy_slowdown, rel=1e-6, abs=1e-12
+        )
     assert stored.die_ratios.keys() == from_csv.die_ratios.keys() == {"apple_silicon"}
     assert stored.die_ratios["apple_silicon"] == pytest.approx(
         from_csv.die_ratios["apple_silicon"], rel=1e-6

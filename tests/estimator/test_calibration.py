@@ -194,6 +194,14 @@ def test_runs_on_pre_2025_builds_pay_their_own_per_layer_time_and_estimates_do_n
         as_today = predict(without, measurement_row(replace(run, legacy_build=False))).decode
         assert as_2024 < as_today
         assert abs(as_2024 / run.decode_tok_s - 1) < abs(as_today / run.decode_tok_s - 1)
+    # The same for their prompts: 2024 builds' Metal prompt kernels were slower per FLOP.
+    assert apple.prefill.legacy_slowdown > 0
+    prompts = [run for run in runs if run.prefill_tok_s]
+    assert len(prompts) >= 2
+    for run in prompts:
+        as_2024 = predict(without, measurement_row(run)).prefill
+        as_today = predict(without, measurement_row(replace(run, legacy_build=False))).prefill
+        assert abs(as_2024 / run.prefill_tok_s - 1) < abs(as_today / run.prefill_tok_s - 1)
     # A visitor's estimate is for a current build: it never adds the 2024 per-layer time.
     catalog = load_catalog()
     request = EstimateRequest(

@@ -19,6 +19,7 @@ from estimator import (
     longest_fitting_context,
     weights_bytes,
 )
+from estimator.calibration import measurement_row, predict
 from estimator.constants import (
     BYTES_PER_GB,
     BYTES_PER_GIB,
@@ -319,11 +320,33 @@ def test_calibrated_estimate_matches_a_measured_run():
         request(hardware=rtx_4090, model=model, context_tokens=512, prompt_tokens=0), calibration()
     )
     assert result.decode_tok_s.expected == pytest.approx(130.58, rel=0.15)
+    # The pp512 figure came from a May 2024 build: read as such, the calibration matches it;
+    # a visitor's estimate is for a current build, whose prompt kernels are faster.
+    run = next(
+        m
+        for m in catalog().measurements
+        if m.hardware.name == "rtx-4090" and m.prefill_tok_s == pytest.approx(7138.99)
+    )
+    assert run.legacy_build and run.gpu_count == 1
+    as_measured = predict(calibration(), measurement_row(run)).prefill
+    assert as_measured == pytest.approx(7138.99, rel=0.25)
     prefill = estimate(
         request(hardware=rtx_4090, model=model, context_tokens=512, prompt_tokens=512),
         calibration(),
     )
-    assert prefill.prefill_tok_s.expected == pytest.approx(7138.99, rel=0.25)
+    assert prefill.prefill_tok_s.expected > 7138.99
+    # A current build (a094f38, 2025): gpt-oss-20b pp2048 at 8,022 tok/s.
+    gpt_oss = estimate(
+        request(
+            hardware=rtx_4090,
+            model=catalog().models["gpt-oss-20b"],
+            quant=catalog().quants["MXFP4_MOE"],
+            context_tokens=2048,
+            prompt_tokens=2048,
+        ),
+        calibration(),
+    )
+    assert gpt_oss.prefill_tok_s.expected == pytest.approx(8022.33, rel=0.25)
 
 
 def test_largest_quant_that_fits_and_longest_context():
