@@ -464,6 +464,12 @@ def measurement_row(measurement: Measurement) -> MeasurementRow:
 # --- Decode ------------------------------------------------------------------------------------
 
 
+def _has_eras(rows) -> bool:
+    """Whether rows hold enough runs of pre-2025 builds and of current ones to tell apart."""
+    legacy = sum(1 for r in rows if r.legacy)
+    return MIN_MOE_MEASUREMENTS <= legacy <= len(rows) - MIN_MOE_MEASUREMENTS
+
+
 def _legacy_layers(row: MeasurementRow) -> float:
     """The layers whose per-token overhead a run on a pre-2025 build paid on top (0 for a
     current build)."""
@@ -495,8 +501,7 @@ def _decode_factors(
         return None
     moe_rows = sum(1 for r in usable if r.decode.moe_seconds)
     own_moe = MIN_MOE_MEASUREMENTS <= moe_rows <= len(usable) - MIN_MOE_MEASUREMENTS
-    legacy_rows = sum(1 for r in usable if r.legacy)
-    legacy = eras and MIN_MOE_MEASUREMENTS <= legacy_rows <= len(usable) - MIN_MOE_MEASUREMENTS
+    legacy = eras and _has_eras(usable)
     features = [_decode_columns(r, None if own_moe else moe_default, legacy) for r in usable]
     # The hop time is fitted globally; it must not swallow a row's whole measured time.
     targets = [max(r.decode_s - hop_s * r.hops, r.decode_s / 2) for r in usable]
@@ -565,7 +570,7 @@ def _prefill_columns(
     `legacy`, a last column holding a pre-2025 build's whole work (0 for a current build)."""
     scale = _scale(row, shape, uses_tflops)
     work = row.work
-    matrix = (work.dense_flops + work.expert_flops * (1 + shape.moe_slowdown)) / scale
+    matrix = work.matrix_flops(shape.moe_slowdown) / scale
     attention = work.attention_flops / scale
     column = paths.index(work.weights) if work.weights in paths else 0
     columns = [0.0] * len(paths)
@@ -577,12 +582,6 @@ def _prefill_columns(
     if legacy:
         columns.append(matrix + attention if row.legacy else 0.0)
     return columns
-
-
-def _has_eras(rows) -> bool:
-    """Whether rows hold enough runs of pre-2025 builds and of current ones to tell apart."""
-    legacy = sum(1 for r in rows if r.legacy)
-    return MIN_MOE_MEASUREMENTS <= legacy <= len(rows) - MIN_MOE_MEASUREMENTS
 
 
 # The matrix path a prompt's speed is stated against, and which measured path stands in for an
@@ -734,9 +733,8 @@ def _row_prefill_s(row, factors: PrefillFactors, uses_tflops: bool) -> float:
     rate = factor * _scale(row, shape, uses_tflops)
     seconds = prefill_token_seconds(row.work, rate, factors)
     if row.legacy and factors.legacy_slowdown:
-        work = row.work
-        flops = work.dense_flops + work.expert_flops * (1 + factors.moe_slowdown)
-        seconds += factors.legacy_slowdown * (flops + work.attention_flops) / rate
+        work = row.work.matrix_flops(factors.moe_slowdown) + row.work.attention_flops
+        seconds += factors.legacy_slowdown * work / rate
     return seconds
 
 
@@ -762,14 +760,15 @@ def _fit(
         if only is not None and key not in only:
             continue
         decoders, prefillers = decode_members.get(key, []), prefill_members.get(key, [])
+        # Card-class and global groups do not tell eras apart: there the era's column soaked
+        # up differences between cards (held out, ROCm answers, which fall back to those
+        # groups, got worse).
+        eras = not _is_class_wide(key)
         group = GroupCalibration(
             key,
             len(decoders),
-            # Card-class and global groups do not tell eras apart: there the era's column
-            # soaked up differences between cards (held out, ROCm answers, which fall back
-            # to those groups, got worse).
-            _decode_factors(decoders, hop_s, moe, eras=not _is_class_wide(key)),
-            _prefill_factors(prefillers, shape, eras=not _is_class_wide(key)),
+            _decode_factors(decoders, hop_s, moe, eras),
+            _prefill_factors(prefillers, shape, eras=eras),
             backends=tuple(sorted({r.backend for r in decoders})),
             prefill_measurements=sum(1 for r in prefillers if r.prefill_s),
         )

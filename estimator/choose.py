@@ -21,12 +21,13 @@ from estimator.ranking import limits, money, rank, shown_speed
 from estimator.specs import HardwareSpec, ModelSpec, QuantSpec
 
 MULTI_GPU_KINDS = frozenset({"discrete_gpu", "datacenter_gpu"})
-# A form factor keeps the hardware kinds sold in it; laptop GPUs (soldered into a laptop) are
-# discrete GPUs sold only in laptops, so they count as laptops and never as desktop cards.
+# A form factor keeps the kinds of hardware sold in it. A laptop GPU (a discrete GPU soldered
+# into a laptop) is a kind of its own here: sold in laptops, never as a desktop card.
+LAPTOP_GPU = "laptop_gpu"
 FORM_FACTOR_KINDS = {
-    "any": frozenset({"discrete_gpu", "datacenter_gpu", "apple_silicon", "apu", "cpu"}),
+    "any": frozenset({"discrete_gpu", LAPTOP_GPU, "datacenter_gpu", "apple_silicon", "apu", "cpu"}),
     "desktop": frozenset({"discrete_gpu", "apu", "cpu"}),
-    "laptop": frozenset({"apple_silicon", "apu", "discrete_gpu"}),
+    "laptop": frozenset({"apple_silicon", "apu", LAPTOP_GPU}),
     "mac": frozenset({"apple_silicon"}),
 }
 VERDICT_TEXT = {
@@ -66,18 +67,14 @@ class Candidate:
     laptop_gpu: bool = False  # soldered into a laptop: not a card to buy on its own
 
 
+def _sold_as(candidate: Candidate) -> str:
+    """The kind of hardware as it is sold: a laptop GPU apart from desktop cards."""
+    return LAPTOP_GPU if candidate.laptop_gpu else candidate.kind
+
+
 def _pairs(candidate: Candidate) -> bool:
     """Whether two of these can go in one machine."""
-    return candidate.kind in MULTI_GPU_KINDS and not candidate.laptop_gpu
-
-
-def in_form_factor(candidate: Candidate, form_factor: str) -> bool:
-    """Whether this hardware is sold in the form factor asked for."""
-    if candidate.kind not in FORM_FACTOR_KINDS[form_factor]:
-        return False
-    if candidate.kind == "discrete_gpu" and form_factor in ("desktop", "laptop"):
-        return candidate.laptop_gpu == (form_factor == "laptop")
-    return True
+    return _sold_as(candidate) in MULTI_GPU_KINDS
 
 
 @dataclass(frozen=True)
@@ -413,7 +410,7 @@ def is_older(candidate: Candidate, needs: Needs):
 
 def matches_filters(candidate: Candidate, needs: Needs):
     return (
-        in_form_factor(candidate, needs.form_factor)
+        _sold_as(candidate) in FORM_FACTOR_KINDS[needs.form_factor]
         and needs.platform in ("any", candidate.vendor)
         and (needs.used_allowed or not is_older(candidate, needs))
     )

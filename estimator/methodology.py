@@ -45,7 +45,7 @@ def methodology_context():
             for b, ratios in calibration.backend_ratios.items()
         ],
         "die_ratios": [
-            {"kind": dict(HardwareKind.choices).get(kind, kind), "decode": ratio}
+            {"kind": HardwareKind(kind).label, "decode": ratio}
             for kind, ratio in calibration.die_ratios.items()
         ],
         "min_group": MIN_GROUP_MEASUREMENTS,

@@ -81,6 +81,10 @@ class PromptWork:
     def total_flops(self) -> float:
         return self.dense_flops + self.expert_flops + self.attention_flops
 
+    def matrix_flops(self, moe_slowdown: float) -> float:
+        """Matrix FLOPs at the dense rate: routed experts count 1 + moe_slowdown times."""
+        return self.dense_flops + self.expert_flops * (1 + moe_slowdown)
+
 
 def weight_path(quant: QuantSpec) -> str:
     """Which matrix kernels a prompt runs for these weights."""
@@ -217,7 +221,7 @@ def prefill_token_seconds(work: PromptWork, rate: float, factors: PrefillFactors
         "quantized": factors.quantized_slowdown,
         "bf16": factors.bf16_slowdown,
     }.get(work.weights, 0.0)
-    matrix = (work.dense_flops + work.expert_flops * (1 + factors.moe_slowdown)) * weights
+    matrix = work.matrix_flops(factors.moe_slowdown) * weights
     return (matrix + work.attention_flops * (1 + factors.attention_slowdown)) / rate
 
 

@@ -14,7 +14,9 @@ import factory
 from factory.django import DjangoModelFactory
 
 from catalog.models import (
+    ApiPrice,
     Benchmark,
+    CloudOffer,
     Hardware,
     Model,
     ModelFamily,
@@ -166,6 +168,29 @@ class OfferFactory(DjangoModelFactory):
     url = factory.Sequence(lambda n: f"https://shop.example.com/item/{n}")
     price = Decimal("950")
     last_checked = factory.LazyFunction(datetime.date.today)
+
+
+class CloudOfferFactory(DjangoModelFactory):
+    class Meta:
+        model = CloudOffer
+
+    provider = factory.Sequence(lambda n: f"Test Cloud {n}")
+    hardware = factory.SubFactory(HardwareFactory)
+    usd_per_hour = Decimal("0.50")
+    checked_on = datetime.date(2026, 11, 1)
+    source_url = "https://example.org/test-cloud-pricing"
+
+
+class ApiPriceFactory(DjangoModelFactory):
+    class Meta:
+        model = ApiPrice
+
+    provider = "Test API"
+    model = factory.SubFactory(ModelFactory)
+    input_usd_per_m = Decimal("0.10")
+    output_usd_per_m = Decimal("0.50")
+    checked_on = datetime.date(2026, 11, 1)
+    source_url = "https://example.org/test-api-pricing"
 
 
 class RuntimeInstallFactory(DjangoModelFactory):

@@ -5,13 +5,17 @@ prompt processing and 50 tok/s generation; one cloud offer and one API price nam
 (tests/test_costs.py covers the arithmetic functions themselves.)
 """
 
-import datetime
-
 import pytest
 
-from catalog.models import ApiPrice, Benchmark, CloudOffer, Hardware, QuantFormat, Runtime
+from catalog.models import Benchmark, Hardware, QuantFormat, Runtime
 from estimator.costs import DAYS_PER_MONTH
-from tests.factories import HardwareFactory, ModelFactory, large_model
+from tests.factories import (
+    ApiPriceFactory,
+    CloudOfferFactory,
+    HardwareFactory,
+    ModelFactory,
+    large_model,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,21 +40,8 @@ def measured(rows):
     common = dict(hardware=hardware, model=model, quant=quant, runtime=runtime, verified=True)
     Benchmark.objects.create(**common, context_tokens=4096, decode_tok_s=50, source_url=SOURCE)
     Benchmark.objects.create(**common, context_tokens=512, prefill_tok_s=1000, source_url=SOURCE)
-    CloudOffer.objects.create(
-        provider="Test Cloud",
-        hardware=hardware,
-        usd_per_hour="0.50",
-        checked_on=datetime.date(2026, 11, 1),
-        source_url="https://example.org/test-cloud-pricing",
-    )
-    ApiPrice.objects.create(
-        provider="Test API",
-        model=model,
-        input_usd_per_m="0.10",
-        output_usd_per_m="0.50",
-        checked_on=datetime.date(2026, 11, 1),
-        source_url="https://example.org/test-api-pricing",
-    )
+    CloudOfferFactory(provider="Test Cloud", hardware=hardware)
+    ApiPriceFactory(model=model)
     return hardware
 
 
@@ -154,21 +145,8 @@ def test_cloud_gpus_too_small_for_the_model_are_left_out(client):
     big = HardwareFactory(slug="cc-48", memory_gb=48, launch_msrp_usd=4650)
     small = HardwareFactory(slug="cc-24", memory_gb=24)
     for hardware in (big, small):
-        CloudOffer.objects.create(
-            provider=f"Test Cloud {hardware.slug}",
-            hardware=hardware,
-            usd_per_hour="0.50",
-            checked_on=datetime.date(2026, 11, 1),
-            source_url="https://example.org/test-cloud-pricing",
-        )
-    ApiPrice.objects.create(
-        provider="Test API",
-        model=model,
-        input_usd_per_m="0.60",
-        output_usd_per_m="0.80",
-        checked_on=datetime.date(2026, 11, 1),
-        source_url="https://example.org/test-api-pricing",
-    )
+        CloudOfferFactory(provider=f"Test Cloud {hardware.slug}", hardware=hardware)
+    ApiPriceFactory(model=model, input_usd_per_m="0.60", output_usd_per_m="0.80")
     _response, comparison = compare(
         client, model="cc-70b", hardware="cc-48", purchase_usd="", input_m=1
     )
@@ -179,14 +157,7 @@ def test_cloud_gpus_too_small_for_the_model_are_left_out(client):
 
 
 def test_a_model_without_api_prices_borrows_the_nearest_size_and_says_so(client):
-    ApiPrice.objects.create(
-        provider="Test API",
-        model=ModelFactory(slug="cc-7b", params_b=7.6),
-        input_usd_per_m="0.10",
-        output_usd_per_m="0.50",
-        checked_on=datetime.date(2026, 11, 1),
-        source_url="https://example.org/test-api-pricing",
-    )
+    ApiPriceFactory(model=ModelFactory(slug="cc-7b", params_b=7.6))
     response, comparison = compare(client, purchase_usd="")
     assert comparison["apis"]
     assert all(r.comparable for r in comparison["apis"])

@@ -71,17 +71,23 @@ def test_the_swapped_answer_brings_the_sort_select_that_fits_it(client, asked):
     assert selected_label(html) == "Cheapest first"
 
 
-def test_a_unified_memory_machine_is_picked_by_its_memory(client):
-    HardwareFactory(
-        slug="test-apu", name="Test APU", kind="apu", memory_gb=96, memory_options_gb=[]
-    )
-    HardwareFactory(
+def make_test_mac():
+    """A Mac sold with 16 or 32 GB (the catalog row lists its largest)."""
+    return HardwareFactory(
         slug="test-mac",
         name="Test Mac",
         kind="apple_silicon",
         memory_gb=32,
         memory_options_gb=[16, 32],
+        backend="metal",
     )
+
+
+def test_a_unified_memory_machine_is_picked_by_its_memory(client):
+    HardwareFactory(
+        slug="test-apu", name="Test APU", kind="apu", memory_gb=96, memory_options_gb=[]
+    )
+    make_test_mac()
     html = client.get("/will-it-run/").content.decode()
     assert '<option value="test-apu" data-unified="1">Test APU · 96 GB</option>' in html
     assert '<option value="test-mac-16gb" data-unified="1">Test Mac · 16 GB</option>' in html
@@ -115,14 +121,7 @@ def test_the_list_says_its_memory_is_in_gib(client, asked):
     ],
 )
 def test_the_answer_names_the_machine_asked_about(client, query, machine):
-    HardwareFactory(
-        slug="test-mac",
-        name="Test Mac",
-        kind="apple_silicon",
-        memory_gb=32,
-        memory_options_gb=[16, 32],
-        backend="metal",
-    )
+    make_test_mac()
     HardwareFactory(slug="test-card", name="Test Card")
     model = ModelFactory(slug="test-answer-model", name="Answer Model 8B")
     query = {"hardware_kind": "discrete_gpu", **query} if query["hardware"] == "custom" else query
